@@ -1,0 +1,201 @@
+//! The pipeline: load → markdown → index → render → write, as a list of timed steps.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+
+use crate::config::{self, Config};
+use crate::content::{self, Body, Content, LoadOptions};
+use crate::diagnostic::Diagnostic;
+use crate::markdown::{self, LinkMap, MarkdownOptions, Rendered};
+use crate::output::{self, Contents, Files, WriteStats};
+use crate::render::{self, Templates};
+use crate::site::{self, Site};
+
+/// What `kiosque build` was asked to do.
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    pub root: PathBuf,
+    /// Defaults to `public/` under the root.
+    pub output: Option<PathBuf>,
+    pub drafts: bool,
+    pub future: bool,
+    pub base_url: Option<String>,
+    /// Every warning fails the build.
+    pub strict: bool,
+}
+
+/// A site built in memory: the indexes and every output file.
+pub struct Built {
+    pub site: Site,
+    pub files: Files,
+    pub warnings: Vec<Diagnostic>,
+    pub timings: Vec<(&'static str, Duration)>,
+    pub next_scheduled: Option<jiff::Timestamp>,
+}
+
+/// What a build to disk did.
+pub struct BuildReport {
+    pub pages: usize,
+    pub files: usize,
+    pub stats: WriteStats,
+    pub warnings: Vec<Diagnostic>,
+    pub timings: Vec<(&'static str, Duration)>,
+    pub next_scheduled: Option<jiff::Timestamp>,
+    pub output: PathBuf,
+}
+
+/// Builds the site in memory; nothing is written. Errors: every diagnostic of the build.
+pub fn build_in_memory(options: &BuildOptions) -> Result<Built, Vec<Diagnostic>> {
+    let mut timings = Vec::new();
+    let mut clock = Instant::now();
+    let mut lap = |name: &'static str| {
+        timings.push((name, clock.elapsed()));
+        clock = Instant::now();
+    };
+
+    let (config, mut diagnostics) = config::load(&options.root, options.base_url.as_deref())?;
+    let templates = Templates::load(&config);
+    let load_options = LoadOptions {
+        drafts: options.drafts,
+        future: options.future || options.drafts,
+    };
+    let (mut content, load_diagnostics) = content::load(&config, load_options);
+    diagnostics.extend(load_diagnostics);
+    lap("load");
+
+    diagnostics.extend(render_markdown(&config, &mut content));
+    lap("markdown");
+
+    let templates = match templates {
+        Ok(templates) => Some(templates),
+        Err(errors) => {
+            diagnostics.extend(errors);
+            None
+        }
+    };
+    fail_on_errors(&mut diagnostics, options.strict)?;
+    let templates = templates.expect("template errors were reported above");
+    let next_scheduled = content.next_scheduled;
+    let assets = std::mem::take(&mut content.assets);
+    let site = site::index(config, content);
+    lap("index");
+
+    let pages = render::render(&site, &templates)?;
+    lap("render");
+
+    let mut files = Files::new();
+    for (source, relative) in theme_assets(&site.config).into_iter().chain(assets) {
+        files.insert(relative, Contents::Copy(source));
+    }
+    for (relative, bytes) in pages {
+        files.insert(relative, Contents::Bytes(bytes));
+    }
+    Ok(Built {
+        site,
+        files,
+        warnings: diagnostics,
+        timings,
+        next_scheduled,
+    })
+}
+
+/// Builds the site and writes it to the output folder; `public/` is untouched on error.
+pub fn build(options: &BuildOptions) -> Result<BuildReport, Vec<Diagnostic>> {
+    let output = options
+        .output
+        .clone()
+        .unwrap_or_else(|| options.root.join("public"));
+    output::check_output_dir(&output, &options.root).map_err(|e| vec![e])?;
+    let mut built = build_in_memory(options)?;
+    let started = Instant::now();
+    let stats = output::write(&output, &built.files).map_err(|e| vec![e])?;
+    built.timings.push(("write", started.elapsed()));
+    Ok(BuildReport {
+        pages: built.files.keys().filter(|p| p.ends_with(".html")).count(),
+        files: built.files.len(),
+        stats,
+        warnings: built.warnings,
+        timings: built.timings,
+        next_scheduled: built.next_scheduled,
+        output,
+    })
+}
+
+/// Errors stop the build; with `strict`, warnings do too. Warnings stay for the report.
+fn fail_on_errors(diagnostics: &mut Vec<Diagnostic>, strict: bool) -> Result<(), Vec<Diagnostic>> {
+    if strict {
+        for diagnostic in diagnostics.iter_mut() {
+            *diagnostic = diagnostic.clone().into_error();
+        }
+    }
+    if diagnostics.iter().any(Diagnostic::is_error) {
+        diagnostics.sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
+        return Err(std::mem::take(diagnostics));
+    }
+    Ok(())
+}
+
+/// Renders every Markdown body in parallel; returns their diagnostics.
+fn render_markdown(config: &Config, content: &mut Content) -> Vec<Diagnostic> {
+    let links: LinkMap = content
+        .articles
+        .iter()
+        .map(|a| (a.path.clone(), a.permalink.clone()))
+        .chain(
+            content
+                .pages
+                .iter()
+                .map(|p| (p.path.clone(), p.permalink.clone())),
+        )
+        .collect();
+    let options = MarkdownOptions {
+        links: &links,
+        base_path: &config.base_path,
+        read_also_after: config.read_also.after_paragraph,
+        read_also_min_paragraphs: config.read_also.min_paragraphs,
+    };
+    let render = |body: &Body, rendered: &mut Rendered| {
+        let (result, diagnostics) =
+            markdown::render(&body.file, &body.markdown, body.line, &options);
+        *rendered = result;
+        diagnostics
+    };
+    let mut diagnostics: Vec<Diagnostic> = content
+        .articles
+        .par_iter_mut()
+        .flat_map_iter(|a| render(&a.body, &mut a.rendered))
+        .collect();
+    for page in &mut content.pages {
+        diagnostics.extend(render(&page.body, &mut page.rendered));
+    }
+    for author in &mut content.authors {
+        diagnostics.extend(render(&author.body, &mut author.rendered));
+    }
+    diagnostics
+}
+
+/// The theme's `static/` files, copied to the output root.
+fn theme_assets(config: &Config) -> Vec<(PathBuf, String)> {
+    let dir = config.theme_dir().join("static");
+    walk_files(&dir)
+}
+
+fn walk_files(dir: &Path) -> Vec<(PathBuf, String)> {
+    walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let relative = e
+                .path()
+                .strip_prefix(dir)
+                .unwrap_or(e.path())
+                .to_string_lossy()
+                .replace('\\', "/");
+            (e.into_path(), relative)
+        })
+        .collect()
+}

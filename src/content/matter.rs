@@ -1,0 +1,288 @@
+//! Front matter fields, read from YAML or TOML, with unknown keys kept in `extra`.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::Deserialize;
+
+use super::front_matter::{Format, Split};
+use crate::diagnostic::{Diagnostic, closest, line_column};
+
+/// A date as YAML (a string) or TOML (a string or a native date) writes it.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum DateField {
+    Text(String),
+    Toml(toml::value::Datetime),
+}
+
+impl DateField {
+    /// The date as text, for the date parser.
+    pub fn text(&self) -> String {
+        match self {
+            Self::Text(text) => text.clone(),
+            Self::Toml(datetime) => datetime.to_string(),
+        }
+    }
+}
+
+/// One name or several: `author: a` and `authors: [a, b]` both work.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum OneOrMany {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl OneOrMany {
+    fn into_vec(self) -> Vec<String> {
+        match self {
+            Self::One(one) => vec![one],
+            Self::Many(many) => many,
+        }
+    }
+}
+
+/// `featured: true` or `featured: 2` (a rank; lower comes first).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum Featured {
+    Flag(bool),
+    Rank(i64),
+}
+
+/// `read_also: false` turns the block off; `read_also: <path or slug>` chooses its article.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum ReadAlsoField {
+    Enabled(bool),
+    Target(String),
+}
+
+/// The front matter of an article, a page or an author profile.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct Matter {
+    pub title: Option<String>,
+    pub date: Option<DateField>,
+    pub updated: Option<DateField>,
+    pub expires: Option<DateField>,
+    pub author: Option<OneOrMany>,
+    pub authors: Option<OneOrMany>,
+    pub categories: Vec<String>,
+    pub tags: Vec<String>,
+    pub summary: Option<String>,
+    pub image: Option<String>,
+    pub image_alt: Option<String>,
+    pub image_credit: Option<String>,
+    pub editor_pick: bool,
+    pub featured: Option<Featured>,
+    pub related: Vec<String>,
+    pub read_also: Option<ReadAlsoField>,
+    pub series: Option<String>,
+    pub draft: bool,
+    pub slug: Option<String>,
+    pub aliases: Vec<String>,
+    pub lang: Option<String>,
+    pub weight: Option<i64>,
+    /// Author profiles.
+    pub name: Option<String>,
+    pub role: Option<String>,
+    pub avatar: Option<String>,
+    pub links: Vec<ProfileLink>,
+    #[serde(skip)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+
+/// A link on an author's profile.
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+pub struct ProfileLink {
+    pub label: String,
+    pub url: String,
+}
+
+/// The keys [`Matter`] reads; others go to `extra`.
+pub const KNOWN_KEYS: &[&str] = &[
+    "title",
+    "date",
+    "updated",
+    "expires",
+    "author",
+    "authors",
+    "categories",
+    "tags",
+    "summary",
+    "image",
+    "image_alt",
+    "image_credit",
+    "editor_pick",
+    "featured",
+    "related",
+    "read_also",
+    "series",
+    "draft",
+    "slug",
+    "aliases",
+    "lang",
+    "weight",
+    "name",
+    "role",
+    "avatar",
+    "links",
+    "extra",
+];
+
+impl Matter {
+    /// Every author slug, from `author` and `authors`.
+    pub fn author_slugs(&mut self) -> Vec<String> {
+        let mut slugs = Vec::new();
+        for field in [self.author.take(), self.authors.take()]
+            .into_iter()
+            .flatten()
+        {
+            slugs.extend(field.into_vec());
+        }
+        slugs
+    }
+}
+
+/// Reads the front matter of `split`; `text` is the whole file, for positions.
+pub fn parse(
+    path: &Path,
+    text: &str,
+    split: &Split<'_>,
+) -> Result<(Matter, Vec<Diagnostic>), Diagnostic> {
+    match split.format {
+        Format::Yaml => parse_yaml(path, text, split),
+        Format::Toml => parse_toml(path, text, split),
+    }
+}
+
+fn parse_yaml(
+    path: &Path,
+    text: &str,
+    split: &Split<'_>,
+) -> Result<(Matter, Vec<Diagnostic>), Diagnostic> {
+    let located = |error: serde_yaml::Error| {
+        let (line, column) = error.location().map_or((split.matter_line, 1), |l| {
+            (split.matter_line + l.line() - 1, l.column())
+        });
+        let message = strip_location(&error.to_string());
+        Diagnostic::error(
+            path,
+            line,
+            column,
+            format!("invalid front matter: {message}"),
+        )
+        .with_help("fix the YAML between the `---` lines; quote titles that contain `:` or `#`")
+    };
+    if split.matter.trim().is_empty() {
+        return Ok((Matter::default(), Vec::new()));
+    }
+    let value: serde_yaml::Value = serde_yaml::from_str(split.matter).map_err(located)?;
+    if !value.is_mapping() {
+        let (line, column) = line_column(text, split.matter_offset);
+        return Err(Diagnostic::error(
+            path,
+            line,
+            column,
+            "the front matter is not a list of `key: value` lines",
+        )
+        .with_help("write one `key: value` per line, such as `title: \"Mon article\"`"));
+    }
+    let mut matter: Matter = serde_yaml::from_str(split.matter).map_err(located)?;
+    let mut warnings = Vec::new();
+    if let Some(mapping) = value.as_mapping() {
+        for (key, value) in mapping {
+            let Some(key) = key.as_str() else { continue };
+            if key == "extra" {
+                if let Ok(serde_json::Value::Object(map)) = serde_json::to_value(value) {
+                    matter.extra.extend(map);
+                }
+                continue;
+            }
+            if KNOWN_KEYS.contains(&key) {
+                continue;
+            }
+            if let Some(known) = closest(key, KNOWN_KEYS.iter().copied()) {
+                let (line, column) = key_line(text, split, key);
+                warnings.push(
+                    Diagnostic::warning(
+                        path,
+                        line,
+                        column,
+                        format!("unknown front matter key `{key}`, kept in `extra`"),
+                    )
+                    .with_help(format!("did you mean `{known}`?")),
+                );
+            }
+            if let Ok(json) = serde_json::to_value(value) {
+                matter.extra.insert(key.to_string(), json);
+            }
+        }
+    }
+    Ok((matter, warnings))
+}
+
+fn parse_toml(
+    path: &Path,
+    text: &str,
+    split: &Split<'_>,
+) -> Result<(Matter, Vec<Diagnostic>), Diagnostic> {
+    let located = |error: toml::de::Error| {
+        let offset = split.matter_offset + error.span().map_or(0, |span| span.start);
+        let (line, column) = line_column(text, offset);
+        Diagnostic::error(
+            path,
+            line,
+            column,
+            format!("invalid front matter: {}", error.message()),
+        )
+        .with_help("fix the TOML between the `+++` lines")
+    };
+    let table: toml::Table = toml::from_str(split.matter).map_err(located)?;
+    let mut matter: Matter = toml::from_str(split.matter).map_err(located)?;
+    let mut warnings = Vec::new();
+    for (key, value) in table {
+        if key == "extra" {
+            if let Ok(serde_json::Value::Object(map)) = serde_json::to_value(&value) {
+                matter.extra.extend(map);
+            }
+            continue;
+        }
+        if KNOWN_KEYS.contains(&key.as_str()) {
+            continue;
+        }
+        if let Some(known) = closest(&key, KNOWN_KEYS.iter().copied()) {
+            let (line, column) = key_line(text, split, &key);
+            warnings.push(
+                Diagnostic::warning(
+                    path,
+                    line,
+                    column,
+                    format!("unknown front matter key `{key}`, kept in `extra`"),
+                )
+                .with_help(format!("did you mean `{known}`?")),
+            );
+        }
+        if let Ok(json) = serde_json::to_value(&value) {
+            matter.extra.insert(key, json);
+        }
+    }
+    Ok((matter, warnings))
+}
+
+/// The position of a top-level key in the front matter, counted from the start of the file.
+pub fn key_line(text: &str, split: &Split<'_>, key: &str) -> (usize, usize) {
+    let (line, column) = crate::config::key_position(split.matter, key);
+    let (matter_line, _) = line_column(text, split.matter_offset);
+    (matter_line + line - 1, column)
+}
+
+/// serde_yaml appends "at line L column C" counted from the snippet; we give our own.
+fn strip_location(message: &str) -> String {
+    match message.find(" at line ") {
+        Some(index) => message[..index].to_string(),
+        None => message.to_string(),
+    }
+}

@@ -1,0 +1,15 @@
+//! kiosque: a static site generator for tech news sites.
+//!
+//! Data flows one way: [`config`] and [`content`] are loaded, [`markdown`] renders
+//! bodies, [`site`] indexes the articles, [`render`] produces pages through Tera,
+//! and [`output`] writes them. [`build`] strings the stages together.
+
+pub mod build;
+pub mod config;
+pub mod content;
+pub mod diagnostic;
+pub mod markdown;
+pub mod output;
+pub mod render;
+pub mod scaffold;
+pub mod site;

@@ -1,0 +1,152 @@
+//! The `kiosque` command line: parses arguments and dispatches, nothing else.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand};
+use kiosque::build::{BuildOptions, build};
+use kiosque::diagnostic::Diagnostic;
+
+/// kiosque: a static site generator for tech news sites.
+#[derive(Parser)]
+#[command(version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Render content/ into public/.
+    Build(BuildArgs),
+    /// Create a new site in DIR, with the default theme.
+    Init(InitArgs),
+    /// Create a dated draft article from its title.
+    New(NewArgs),
+}
+
+/// Options shared by the commands that read a site.
+#[derive(Args)]
+struct SiteArgs {
+    /// The site folder (the one holding site.yaml).
+    #[arg(long, default_value = ".")]
+    root: PathBuf,
+}
+
+#[derive(Args)]
+struct BuildArgs {
+    #[command(flatten)]
+    site: SiteArgs,
+    /// The output folder [default: ROOT/public].
+    #[arg(long)]
+    output: Option<PathBuf>,
+    /// Include draft articles.
+    #[arg(long)]
+    drafts: bool,
+    /// Include articles dated in the future, and expired ones.
+    #[arg(long)]
+    future: bool,
+    /// Override site.yaml's base_url (for preview deployments).
+    #[arg(long)]
+    base_url: Option<String>,
+    /// Turn every warning into an error (for CI).
+    #[arg(long)]
+    strict: bool,
+    /// Print the time of each stage.
+    #[arg(long)]
+    timings: bool,
+}
+
+#[derive(Args)]
+struct InitArgs {
+    /// The folder to create.
+    dir: PathBuf,
+}
+
+#[derive(Args)]
+struct NewArgs {
+    #[command(flatten)]
+    site: SiteArgs,
+    /// The article's title, such as "Le créateur de ChatGPT vient d'être licencié".
+    title: String,
+}
+
+fn main() -> ExitCode {
+    match Cli::parse().command {
+        Command::Build(args) => run_build(args),
+        Command::Init(args) => report(kiosque::scaffold::init(&args.dir).map(|()| {
+            println!(
+                "Created a new site in {}. Next: cd {} && kiosque build",
+                args.dir.display(),
+                args.dir.display()
+            );
+        })),
+        Command::New(args) => report(
+            kiosque::scaffold::new_article(&args.site.root, &args.title)
+                .map(|path| println!("Created {}", path.display())),
+        ),
+    }
+}
+
+fn run_build(args: BuildArgs) -> ExitCode {
+    let options = BuildOptions {
+        root: args.site.root,
+        output: args.output,
+        drafts: args.drafts,
+        future: args.future,
+        base_url: args.base_url,
+        strict: args.strict,
+    };
+    let started = std::time::Instant::now();
+    match build(&options) {
+        Ok(report) => {
+            print_diagnostics(&report.warnings);
+            if args.timings {
+                for (stage, duration) in &report.timings {
+                    println!("  {stage:<10} {}", millis(*duration));
+                }
+            }
+            println!(
+                "Built {} pages ({} files: {} written, {} unchanged, {} removed) into {} in {}",
+                report.pages,
+                report.files,
+                report.stats.written,
+                report.stats.unchanged,
+                report.stats.removed,
+                report.output.display(),
+                millis(started.elapsed())
+            );
+            if let Some(due) = report.next_scheduled {
+                println!("Next scheduled article is due at {due}: rebuild then to publish it.");
+            }
+            ExitCode::SUCCESS
+        }
+        Err(diagnostics) => {
+            print_diagnostics(&diagnostics);
+            let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+            eprintln!("Build failed with {errors} error(s); the output folder was left as it was.");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn print_diagnostics(diagnostics: &[Diagnostic]) {
+    for diagnostic in diagnostics {
+        eprintln!("{diagnostic}");
+    }
+}
+
+fn millis(duration: Duration) -> String {
+    format!("{} ms", duration.as_millis())
+}
+
+fn report(result: anyhow::Result<()>) -> ExitCode {
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,206 @@
+//! The writer: one set of output files, written to disk or kept in memory.
+
+use std::collections::{BTreeMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::diagnostic::Diagnostic;
+
+/// The file kiosque leaves in its output folder, so it knows the folder is its own.
+pub const MARKER: &str = ".kiosque-output";
+
+/// What goes into one output file.
+#[derive(Debug, Clone)]
+pub enum Contents {
+    Bytes(Vec<u8>),
+    /// A file copied as it is.
+    Copy(PathBuf),
+}
+
+/// Every file of a build, by path relative to the output folder.
+pub type Files = BTreeMap<String, Contents>;
+
+/// What a write to disk did.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct WriteStats {
+    pub written: usize,
+    pub unchanged: usize,
+    pub removed: usize,
+}
+
+/// Refuses output folders that kiosque must never empty.
+pub fn check_output_dir(output: &Path, site_root: &Path) -> Result<(), Diagnostic> {
+    let refuse = |why: String| {
+        Err(Diagnostic::error(output, 1, 1, why)
+            .with_help("pass --output with a folder of its own, such as public/"))
+    };
+    let absolute = absolute(output);
+    let root = absolute_dir(site_root);
+    if absolute.parent().is_none() {
+        return refuse("refusing to write into the file system root".into());
+    }
+    if let Some(home) = std::env::var_os("HOME").map(PathBuf::from)
+        && absolute == absolute_dir(&home)
+    {
+        return refuse("refusing to write into your home folder".into());
+    }
+    if root.starts_with(&absolute) {
+        return refuse("refusing to write into the site root or one of its parents".into());
+    }
+    if absolute.is_file() {
+        return refuse("the output path is a file".into());
+    }
+    if absolute.is_dir() && !absolute.join(MARKER).is_file() {
+        let mut entries = fs_err::read_dir(&absolute)
+            .map_err(|e| Diagnostic::error(output, 1, 1, e.to_string()))?;
+        if entries.next().is_some() {
+            return refuse(format!(
+                "{} is not empty and was not made by kiosque; nothing was deleted",
+                output.display()
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn absolute(path: &Path) -> PathBuf {
+    let joined = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir().unwrap_or_default().join(path)
+    };
+    // Resolve what exists (symbolic links, `..`), keep the rest as written.
+    let mut existing = joined.as_path();
+    let mut rest = Vec::new();
+    while !existing.exists() {
+        match (existing.parent(), existing.file_name()) {
+            (Some(parent), Some(name)) => {
+                rest.push(name.to_os_string());
+                existing = parent;
+            }
+            _ => break,
+        }
+    }
+    let mut resolved = existing
+        .canonicalize()
+        .unwrap_or_else(|_| existing.to_path_buf());
+    resolved.extend(rest.into_iter().rev());
+    resolved
+}
+
+fn absolute_dir(path: &Path) -> PathBuf {
+    absolute(path)
+}
+
+/// Writes `files` into `output`: only files whose bytes changed, atomically; removes the
+/// files the build no longer makes. `output` must have passed [`check_output_dir`].
+pub fn write(output: &Path, files: &Files) -> Result<WriteStats, Diagnostic> {
+    let fail = |path: &Path, error: std::io::Error| {
+        Diagnostic::error(path, 1, 1, format!("cannot write: {error}"))
+    };
+    fs_err::create_dir_all(output).map_err(|e| fail(output, e))?;
+    fs_err::write(
+        output.join(MARKER),
+        b"This folder is written by kiosque; it may be deleted and rebuilt.\n",
+    )
+    .map_err(|e| fail(output, e))?;
+    let outcomes: Vec<Result<bool, Diagnostic>> = files
+        .par_iter()
+        .map(|(relative, contents)| {
+            write_one(&output.join(relative), contents).map_err(|e| fail(&output.join(relative), e))
+        })
+        .collect();
+    let mut stats = WriteStats::default();
+    for outcome in outcomes {
+        if outcome? {
+            stats.written += 1;
+        } else {
+            stats.unchanged += 1;
+        }
+    }
+    stats.removed = remove_stale(output, files).map_err(|e| fail(output, e))?;
+    Ok(stats)
+}
+
+/// Writes one file unless it already holds these bytes; returns whether it wrote.
+fn write_one(path: &Path, contents: &Contents) -> std::io::Result<bool> {
+    let bytes = match contents {
+        Contents::Bytes(bytes) => std::borrow::Cow::Borrowed(bytes.as_slice()),
+        Contents::Copy(source) => std::borrow::Cow::Owned(fs_err::read(source)?),
+    };
+    if let Ok(existing) = std::fs::read(path)
+        && existing == *bytes
+    {
+        return Ok(false);
+    }
+    let dir = path.parent().expect("output files live in a folder");
+    fs_err::create_dir_all(dir)?;
+    let mut temporary = tempfile::NamedTempFile::new_in(dir)?;
+    std::io::Write::write_all(&mut temporary, &bytes)?;
+    temporary.persist(path).map_err(|e| e.error)?;
+    Ok(true)
+}
+
+/// Removes files under `output` that are not in `files`, then empty folders.
+fn remove_stale(output: &Path, files: &Files) -> std::io::Result<usize> {
+    let keep: HashSet<PathBuf> = files.keys().map(|relative| output.join(relative)).collect();
+    let mut removed = 0;
+    let mut folders = Vec::new();
+    for entry in walkdir::WalkDir::new(output)
+        .min_depth(1)
+        .contents_first(true)
+    {
+        let entry = entry.map_err(std::io::Error::other)?;
+        let path = entry.path();
+        if entry.file_type().is_dir() {
+            folders.push(path.to_path_buf());
+        } else if path != output.join(MARKER) && !keep.contains(path) {
+            fs_err::remove_file(path)?;
+            removed += 1;
+        }
+    }
+    for folder in folders {
+        // Fails when the folder still has files: that is the point.
+        let _ = std::fs::remove_dir(folder);
+    }
+    Ok(removed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refuses_foreign_folders_and_parents() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("site");
+        fs_err::create_dir_all(&root).unwrap();
+        assert!(check_output_dir(&root, &root).is_err());
+        assert!(check_output_dir(dir.path(), &root).is_err());
+        assert!(check_output_dir(Path::new("/"), &root).is_err());
+        let foreign = dir.path().join("photos");
+        fs_err::create_dir_all(&foreign).unwrap();
+        fs_err::write(foreign.join("a.jpg"), b"x").unwrap();
+        assert!(check_output_dir(&foreign, &root).is_err());
+        assert!(check_output_dir(&root.join("public"), &root).is_ok());
+    }
+
+    #[test]
+    fn writes_only_changes_and_removes_stale_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let mut files = Files::new();
+        files.insert("a/index.html".into(), Contents::Bytes(b"a".to_vec()));
+        files.insert("b/index.html".into(), Contents::Bytes(b"b".to_vec()));
+        let first = write(&out, &files).unwrap();
+        assert_eq!(first.written, 2);
+        let again = write(&out, &files).unwrap();
+        assert_eq!((again.written, again.unchanged, again.removed), (0, 2, 0));
+        files.remove("b/index.html");
+        let third = write(&out, &files).unwrap();
+        assert_eq!(third.removed, 1);
+        assert!(!out.join("b").exists());
+        assert!(out.join(MARKER).is_file());
+    }
+}

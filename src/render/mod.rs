@@ -1,0 +1,343 @@
+//! Rendering every page of the site through Tera, in parallel.
+
+mod sidebars;
+pub mod templates;
+mod views;
+
+use rayon::prelude::*;
+use serde::Serialize;
+use tera::Context;
+
+use crate::content::permalink::safe_path;
+use crate::diagnostic::Diagnostic;
+use crate::site::{Site, TaxonomyKind};
+use sidebars::Fragment;
+pub use templates::Templates;
+use views::{ArticleView, Card, Pager, SiteView, TermLink, asset_url};
+
+/// A rendered file: its path below the output folder, and its bytes.
+pub type RenderedFile = (String, Vec<u8>);
+
+/// One page to render.
+#[derive(Debug, Clone, Copy)]
+enum Job<'a> {
+    Article(usize),
+    Home(usize),
+    Term(TaxonomyKind, usize, usize),
+    TermIndex(TaxonomyKind),
+    Page(usize),
+    NotFound,
+    Alias(usize, &'a str),
+}
+
+/// The sidebars' HTML, rendered once.
+struct Sidebars {
+    editor_picks: Fragment,
+    recent: Fragment,
+}
+
+#[derive(Serialize)]
+struct SidebarHtml<'a> {
+    editor_picks: &'a str,
+    recent: &'a str,
+}
+
+/// Renders every page; all errors are collected.
+pub fn render(site: &Site, templates: &Templates) -> Result<Vec<RenderedFile>, Vec<Diagnostic>> {
+    let recent: Vec<usize> = (0..site.articles.len()).collect();
+    let sidebars = Sidebars {
+        editor_picks: Fragment::render(
+            site,
+            templates,
+            "partials/editor-picks.html",
+            &site.editor_picks,
+            site.config.sidebars.editor_picks,
+        )
+        .map_err(|e| vec![e])?,
+        recent: Fragment::render(
+            site,
+            templates,
+            "partials/recent.html",
+            &recent,
+            site.config.sidebars.recent,
+        )
+        .map_err(|e| vec![e])?,
+    };
+    let jobs = jobs(site);
+    let results: Vec<Result<RenderedFile, Diagnostic>> = jobs
+        .par_iter()
+        .map(|job| render_job(site, templates, &sidebars, *job))
+        .collect();
+    let mut files = Vec::with_capacity(results.len());
+    let mut errors = Vec::new();
+    for result in results {
+        match result {
+            Ok(file) => files.push(file),
+            // A template error repeats on every page: report each distinct one once.
+            Err(error) if !errors.contains(&error) => errors.push(error),
+            Err(_) => {}
+        }
+    }
+    if errors.is_empty() {
+        Ok(files)
+    } else {
+        Err(errors)
+    }
+}
+
+fn jobs(site: &Site) -> Vec<Job<'_>> {
+    let mut jobs: Vec<Job<'_>> = (0..site.articles.len()).map(Job::Article).collect();
+    let home_pages = page_count(site.articles.len(), site.config.pagination.home);
+    jobs.extend((1..=home_pages).map(Job::Home));
+    for kind in [
+        TaxonomyKind::Category,
+        TaxonomyKind::Tag,
+        TaxonomyKind::Author,
+    ] {
+        jobs.push(Job::TermIndex(kind));
+        for (index, term) in site.terms(kind).iter().enumerate() {
+            let pages = page_count(term.articles.len(), site.config.pagination.terms);
+            jobs.extend((1..=pages).map(|page| Job::Term(kind, index, page)));
+        }
+    }
+    jobs.extend((0..site.pages.len()).map(Job::Page));
+    jobs.push(Job::NotFound);
+    for (index, article) in site.articles.iter().enumerate() {
+        jobs.extend(
+            article
+                .aliases
+                .iter()
+                .map(|alias| Job::Alias(index, alias.as_str())),
+        );
+    }
+    jobs
+}
+
+fn page_count(items: usize, per_page: usize) -> usize {
+    items.div_ceil(per_page).max(1)
+}
+
+/// `/base/` for page 1, `/base/page/N/` after.
+fn paginated(base: &str, page: usize) -> String {
+    if page <= 1 {
+        base.to_string()
+    } else {
+        format!("{base}page/{page}/")
+    }
+}
+
+fn render_job(
+    site: &Site,
+    templates: &Templates,
+    sidebars: &Sidebars,
+    job: Job<'_>,
+) -> Result<RenderedFile, Diagnostic> {
+    let config = &site.config;
+    let own_article = match job {
+        Job::Article(index) => Some(index),
+        _ => None,
+    };
+    let mut context = Context::new();
+    context.insert("site", &SiteView::new(site));
+    context.insert(
+        "sidebars",
+        &SidebarHtml {
+            editor_picks: sidebars.editor_picks.for_article(own_article),
+            recent: sidebars.recent.for_article(own_article),
+        },
+    );
+    let (template, site_path) = match job {
+        Job::Article(index) => {
+            let article = &site.articles[index];
+            context.insert("article", &article_view(site, index));
+            context.insert("page_url", &config.absolute_url(&article.permalink));
+            ("article.html", article.permalink.clone())
+        }
+        Job::Home(page) => {
+            let all: Vec<usize> = (0..site.articles.len()).collect();
+            let pager = pager(site, &all, "/", page, config.pagination.home);
+            let top_story = site
+                .featured
+                .first()
+                .map(|&i| Card::new(site, &site.articles[i]));
+            context.insert("top_story", &top_story);
+            context.insert("pager", &pager);
+            let path = paginated("/", page);
+            context.insert("page_url", &config.absolute_url(&path));
+            ("index.html", path)
+        }
+        Job::Term(kind, index, page) => {
+            let term = &site.terms(kind)[index];
+            let pager = pager(
+                site,
+                &term.articles,
+                &term.permalink,
+                page,
+                config.pagination.terms,
+            );
+            context.insert("term", &TermView::new(site, kind, index));
+            context.insert("pager", &pager);
+            let path = paginated(&term.permalink, page);
+            context.insert("page_url", &config.absolute_url(&path));
+            ("term.html", path)
+        }
+        Job::TermIndex(kind) => {
+            let terms: Vec<TermLink<'_>> = site
+                .terms(kind)
+                .iter()
+                .map(|t| TermLink::new(config, t))
+                .collect();
+            let path = term_index_path(site, kind);
+            context.insert("kind", kind_name(kind));
+            context.insert("terms", &terms);
+            context.insert("page_url", &config.absolute_url(&path));
+            ("terms.html", path)
+        }
+        Job::Page(index) => {
+            let page = &site.pages[index];
+            context.insert("page", &PageView::new(site, index));
+            context.insert("page_url", &config.absolute_url(&page.permalink));
+            ("page.html", page.permalink.clone())
+        }
+        Job::NotFound => {
+            context.insert("page_url", &config.absolute_url("/404.html"));
+            ("404.html", "/404.html".to_string())
+        }
+        Job::Alias(index, alias) => {
+            let target = config.absolute_url(&site.articles[index].permalink);
+            context.insert("target", &target);
+            ("alias.html", alias.to_string())
+        }
+    };
+    let html = templates.render(template, &context)?;
+    let path = safe_path(&site_path)
+        .map_err(|message| Diagnostic::error(std::path::Path::new(&site_path), 1, 1, message))?;
+    Ok((path, html.into_bytes()))
+}
+
+fn kind_name(kind: TaxonomyKind) -> &'static str {
+    match kind {
+        TaxonomyKind::Category => "category",
+        TaxonomyKind::Tag => "tag",
+        TaxonomyKind::Author => "author",
+    }
+}
+
+/// The index page of a taxonomy: its permalink pattern without the `:slug/` part.
+fn term_index_path(site: &Site, kind: TaxonomyKind) -> String {
+    let pattern = match kind {
+        TaxonomyKind::Category => &site.config.permalinks.category,
+        TaxonomyKind::Tag => &site.config.permalinks.tag,
+        TaxonomyKind::Author => &site.config.permalinks.author,
+    };
+    pattern.replace(":slug/", "")
+}
+
+fn pager<'a>(
+    site: &'a Site,
+    articles: &[usize],
+    base: &str,
+    page: usize,
+    per_page: usize,
+) -> Pager<'a> {
+    let total = page_count(articles.len(), per_page);
+    let link = |page: usize| site.config.link(&paginated(base, page));
+    Pager {
+        current: page,
+        total,
+        prev_url: (page > 1).then(|| link(page - 1)),
+        next_url: (page < total).then(|| link(page + 1)),
+        articles: articles
+            .iter()
+            .skip((page - 1) * per_page)
+            .take(per_page)
+            .map(|&i| Card::new(site, &site.articles[i]))
+            .collect(),
+    }
+}
+
+fn article_view(site: &Site, index: usize) -> ArticleView<'_> {
+    let article = &site.articles[index];
+    let card = |i: usize| Card::new(site, &site.articles[i]);
+    ArticleView {
+        card: card(index),
+        content: article.rendered.html.clone(),
+        toc: &article.rendered.toc,
+        word_count: article.rendered.word_count,
+        image_credit: article.image_credit.as_deref(),
+        lang: article.lang.as_deref().unwrap_or(&site.config.language),
+        series: article.series.as_deref(),
+        // Articles are newest first: the previous one in time is the next index.
+        prev: (index + 1 < site.articles.len()).then(|| card(index + 1)),
+        next: index.checked_sub(1).map(card),
+        related: Vec::new(),
+        read_also: None,
+        extra: &article.extra,
+    }
+}
+
+/// `term` in `term.html`.
+#[derive(Serialize)]
+struct TermView<'a> {
+    name: &'a str,
+    kind: &'static str,
+    url: String,
+    count: usize,
+    profile: Option<AuthorView<'a>>,
+}
+
+impl<'a> TermView<'a> {
+    fn new(site: &'a Site, kind: TaxonomyKind, index: usize) -> Self {
+        let term = &site.terms(kind)[index];
+        Self {
+            name: &term.name,
+            kind: kind_name(kind),
+            url: site.config.link(&term.permalink),
+            count: term.articles.len(),
+            profile: (kind == TaxonomyKind::Author)
+                .then(|| site.authors.get(&term.slug))
+                .flatten()
+                .map(|author| AuthorView {
+                    name: &author.name,
+                    role: author.role.as_deref(),
+                    avatar: author.avatar.as_deref().map(|a| asset_url(&site.config, a)),
+                    bio: &author.rendered.html,
+                    links: &author.links,
+                }),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct AuthorView<'a> {
+    name: &'a str,
+    role: Option<&'a str>,
+    avatar: Option<String>,
+    bio: &'a str,
+    links: &'a [crate::content::matter::ProfileLink],
+}
+
+/// `page` in `page.html`.
+#[derive(Serialize)]
+struct PageView<'a> {
+    title: &'a str,
+    url: String,
+    summary: Option<&'a str>,
+    content: &'a str,
+    toc: &'a [crate::markdown::TocEntry],
+    extra: &'a std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl<'a> PageView<'a> {
+    fn new(site: &'a Site, index: usize) -> Self {
+        let page = &site.pages[index];
+        Self {
+            title: &page.title,
+            url: site.config.link(&page.permalink),
+            summary: page.summary.as_deref(),
+            content: &page.rendered.html,
+            toc: &page.rendered.toc,
+            extra: &page.extra,
+        }
+    }
+}

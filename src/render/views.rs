@@ -1,0 +1,177 @@
+//! What templates see: small serializable views borrowed from the [`Site`].
+
+use serde::Serialize;
+
+use crate::config::{Config, MenuItem};
+use crate::content::Article;
+use crate::markdown::TocEntry;
+use crate::site::{Site, TaxonomyKind, Term};
+
+/// `site` in every template.
+#[derive(Serialize)]
+pub struct SiteView<'a> {
+    pub title: &'a str,
+    pub description: &'a str,
+    pub base_url: &'a str,
+    pub base_path: &'a str,
+    pub language: &'a str,
+    pub timezone: &'a str,
+    pub menus: &'a std::collections::BTreeMap<String, Vec<MenuItem>>,
+    pub categories: Vec<TermLink<'a>>,
+    pub extra: &'a serde_yaml::Value,
+}
+
+impl<'a> SiteView<'a> {
+    pub fn new(site: &'a Site) -> Self {
+        let config = &site.config;
+        Self {
+            title: &config.title,
+            description: &config.description,
+            base_url: &config.base_url,
+            base_path: &config.base_path,
+            language: &config.language,
+            timezone: &config.timezone,
+            menus: &config.menus,
+            categories: site
+                .categories
+                .iter()
+                .map(|t| TermLink::new(config, t))
+                .collect(),
+            extra: &config.extra,
+        }
+    }
+}
+
+/// A link to a term page.
+#[derive(Serialize)]
+pub struct TermLink<'a> {
+    pub name: &'a str,
+    pub slug: &'a str,
+    pub url: String,
+    pub count: usize,
+}
+
+impl<'a> TermLink<'a> {
+    pub fn new(config: &Config, term: &'a Term) -> Self {
+        Self {
+            name: &term.name,
+            slug: &term.slug,
+            url: config.link(&term.permalink),
+            count: term.articles.len(),
+        }
+    }
+}
+
+/// A link to a term found by name, for an article's categories, tags and authors.
+#[derive(Serialize)]
+pub struct NamedLink {
+    pub name: String,
+    pub url: String,
+}
+
+/// An article in a list: everything but its body.
+#[derive(Serialize)]
+pub struct Card<'a> {
+    pub title: &'a str,
+    pub url: String,
+    pub permalink: String,
+    pub date: String,
+    pub updated: Option<String>,
+    pub summary: String,
+    /// The summary as plain text, for meta descriptions.
+    pub description: String,
+    pub image: Option<String>,
+    pub image_alt: &'a str,
+    pub categories: Vec<NamedLink>,
+    pub tags: Vec<NamedLink>,
+    pub authors: Vec<NamedLink>,
+    pub reading_time: usize,
+    pub editor_pick: bool,
+    pub featured: bool,
+    pub draft: bool,
+}
+
+impl<'a> Card<'a> {
+    pub fn new(site: &'a Site, article: &'a Article) -> Self {
+        let config = &site.config;
+        let links = |kind: TaxonomyKind, names: &[String]| -> Vec<NamedLink> {
+            names
+                .iter()
+                .map(|name| NamedLink {
+                    name: match kind {
+                        TaxonomyKind::Author => site
+                            .authors
+                            .get(name)
+                            .map_or_else(|| name.clone(), |a| a.name.clone()),
+                        _ => name.clone(),
+                    },
+                    url: config.link(&site.term_permalink(kind, name)),
+                })
+                .collect()
+        };
+        Self {
+            title: &article.title,
+            url: config.link(&article.permalink),
+            permalink: config.absolute_url(&article.permalink),
+            date: article.date.to_string(),
+            updated: article.updated.as_ref().map(ToString::to_string),
+            summary: match &article.summary {
+                Some(summary) => crate::markdown::inline_html(summary),
+                None => article.rendered.summary_html.clone(),
+            },
+            description: match &article.summary {
+                Some(summary) => summary.clone(),
+                None => article.rendered.summary_text.clone(),
+            },
+            image: article
+                .image
+                .as_deref()
+                .map(|image| asset_url(config, image)),
+            image_alt: article.image_alt.as_deref().unwrap_or(""),
+            categories: links(TaxonomyKind::Category, &article.categories),
+            tags: links(TaxonomyKind::Tag, &article.tags),
+            authors: links(TaxonomyKind::Author, &article.authors),
+            reading_time: article.rendered.reading_time,
+            editor_pick: article.editor_pick,
+            featured: article.featured.is_some(),
+            draft: article.draft,
+        }
+    }
+}
+
+/// A site-relative asset path with the base path, or an external URL as it is.
+pub fn asset_url(config: &Config, path: &str) -> String {
+    if path.contains("://") || path.starts_with("//") {
+        path.to_string()
+    } else {
+        config.link(path)
+    }
+}
+
+/// `article` in `article.html`.
+#[derive(Serialize)]
+pub struct ArticleView<'a> {
+    #[serde(flatten)]
+    pub card: Card<'a>,
+    pub content: String,
+    pub toc: &'a [TocEntry],
+    pub word_count: usize,
+    pub image_credit: Option<&'a str>,
+    pub lang: &'a str,
+    pub series: Option<&'a str>,
+    pub prev: Option<Card<'a>>,
+    pub next: Option<Card<'a>>,
+    pub related: Vec<Card<'a>>,
+    pub read_also: Option<Card<'a>>,
+    pub extra: &'a std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+/// `pager` in list templates.
+#[derive(Serialize)]
+pub struct Pager<'a> {
+    pub current: usize,
+    pub total: usize,
+    pub prev_url: Option<String>,
+    pub next_url: Option<String>,
+    pub articles: Vec<Card<'a>>,
+}
