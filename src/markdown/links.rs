@@ -7,14 +7,20 @@ use super::MarkdownOptions;
 /// Schemes that run code when a reader clicks: never written to the output.
 const DANGEROUS_SCHEMES: &[&str] = &["javascript:", "vbscript:", "data:"];
 
-type Failure<'a> = (Event<'a>, String, String);
+/// A link that cannot be resolved: what is wrong, and what to do.
+pub struct Problem {
+    pub message: String,
+    pub help: String,
+}
 
 /// Rewrites the destination of a link or image event; other events pass through.
+///
+/// An unresolvable link becomes `#` and comes back with its problem.
 pub fn rewrite<'a>(
     event: Event<'a>,
     options: &MarkdownOptions<'_>,
     internal_links: &mut Vec<String>,
-) -> Result<Event<'a>, Failure<'a>> {
+) -> (Event<'a>, Option<Problem>) {
     match event {
         Event::Start(Tag::Link {
             link_type,
@@ -22,22 +28,19 @@ pub fn rewrite<'a>(
             title,
             id,
         }) => {
-            let dest_url =
-                resolve(dest_url, options, internal_links).map_err(|(message, help)| {
-                    let event = Event::Start(Tag::Link {
-                        link_type,
-                        dest_url: CowStr::Borrowed("#"),
-                        title: title.clone(),
-                        id: id.clone(),
-                    });
-                    (event, message, help)
-                })?;
-            Ok(Event::Start(Tag::Link {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }))
+            let (dest_url, problem) = match resolve(dest_url, options, internal_links) {
+                Ok(dest_url) => (dest_url, None),
+                Err(problem) => (CowStr::Borrowed("#"), Some(problem)),
+            };
+            (
+                Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }),
+                problem,
+            )
         }
         Event::Start(Tag::Image {
             link_type,
@@ -50,14 +53,17 @@ pub fn rewrite<'a>(
             } else {
                 dest_url
             };
-            Ok(Event::Start(Tag::Image {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }))
+            (
+                Event::Start(Tag::Image {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }),
+                None,
+            )
         }
-        event => Ok(event),
+        event => (event, None),
     }
 }
 
@@ -65,7 +71,7 @@ fn resolve<'a>(
     dest: CowStr<'a>,
     options: &MarkdownOptions<'_>,
     internal_links: &mut Vec<String>,
-) -> Result<CowStr<'a>, (String, String)> {
+) -> Result<CowStr<'a>, Problem> {
     if is_dangerous(&dest) {
         return Ok(CowStr::Borrowed("#"));
     }
@@ -77,10 +83,10 @@ fn resolve<'a>(
         None => (target, None),
     };
     let Some(site_path) = options.links.get(path) else {
-        return Err((
-            format!("the link `{dest}` points to content/{path}, which does not exist"),
-            "write the path of a Markdown file under content/, such as @/articles/2026/11/mon-article.md".into(),
-        ));
+        return Err(Problem {
+            message: format!("the link `{dest}` points to content/{path}, which does not exist"),
+            help: "write the path of a Markdown file under content/, such as @/articles/2026/11/mon-article.md".into(),
+        });
     };
     internal_links.push(site_path.clone());
     let mut url = format!("{}{}", options.base_path, site_path.trim_start_matches('/'));

@@ -77,14 +77,14 @@ pub fn render(
     let events: Vec<Event<'_>> = Parser::new_ext(markdown, parser_options())
         .into_offset_iter()
         .map(|(event, range)| {
-            links::rewrite(event, options, &mut internal_links).unwrap_or_else(
-                |(event, message, help)| {
-                    let (line, column) = at(range.start);
-                    diagnostics
-                        .push(Diagnostic::error(file, line, column, message).with_help(help));
-                    event
-                },
-            )
+            let (event, problem) = links::rewrite(event, options, &mut internal_links);
+            if let Some(problem) = problem {
+                let (line, column) = at(range.start);
+                diagnostics.push(
+                    Diagnostic::error(file, line, column, problem.message).with_help(problem.help),
+                );
+            }
+            event
         })
         .collect();
     let (events, toc) = headings::assign_ids(events);
