@@ -1,6 +1,6 @@
 //! The pipeline: load → markdown → index → render → write, as a list of timed steps.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
@@ -86,7 +86,7 @@ pub fn build_in_memory(options: &BuildOptions) -> Result<Built, Vec<Diagnostic>>
     lap("render");
 
     let mut files = Files::new();
-    for (source, relative) in theme_assets(&site.config).into_iter().chain(assets) {
+    for (source, relative) in theme_assets(&site.config)?.into_iter().chain(assets) {
         files.insert(relative, Contents::Copy(source));
     }
     for (relative, bytes) in pages {
@@ -177,25 +177,32 @@ fn render_markdown(config: &Config, content: &mut Content) -> Vec<Diagnostic> {
 }
 
 /// The theme's `static/` files, copied to the output root.
-fn theme_assets(config: &Config) -> Vec<(PathBuf, String)> {
+fn theme_assets(config: &Config) -> Result<Vec<(PathBuf, String)>, Vec<Diagnostic>> {
     let dir = config.theme_dir().join("static");
-    walk_files(&dir)
-}
-
-fn walk_files(dir: &Path) -> Vec<(PathBuf, String)> {
-    walkdir::WalkDir::new(dir)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            let relative = e
-                .path()
-                .strip_prefix(dir)
-                .unwrap_or(e.path())
-                .to_string_lossy()
-                .replace('\\', "/");
-            (e.into_path(), relative)
-        })
-        .collect()
+    if !dir.is_dir() {
+        return Ok(Vec::new());
+    }
+    let mut files = Vec::new();
+    let mut errors = Vec::new();
+    for entry in walkdir::WalkDir::new(&dir).sort_by_file_name() {
+        match entry {
+            Ok(entry) if entry.file_type().is_file() => {
+                let relative = entry.path().strip_prefix(&dir).unwrap_or(entry.path());
+                let relative = relative.to_string_lossy().replace('\\', "/");
+                files.push((entry.into_path(), relative));
+            }
+            Ok(_) => {}
+            Err(error) => errors.push(Diagnostic::error(
+                &crate::diagnostic::shown(error.path().unwrap_or(&dir)),
+                1,
+                1,
+                format!("cannot read the theme's static files: {error}"),
+            )),
+        }
+    }
+    if errors.is_empty() {
+        Ok(files)
+    } else {
+        Err(errors)
+    }
 }

@@ -26,7 +26,7 @@ impl Templates {
         if !theme_dir.join("templates").is_dir() {
             return Err(vec![Diagnostic::error(
                 &config.root.join(crate::config::CONFIG_FILE),
-                crate::config::key_position("", "theme").0,
+                1,
                 1,
                 format!("the theme `{}` has no templates folder ({})", config.theme, theme_dir.join("templates").display()),
             )
