@@ -46,15 +46,40 @@ pub struct BuildReport {
     pub output: PathBuf,
 }
 
-/// Builds the site in memory; nothing is written. Errors: every diagnostic of the build.
-pub fn build_in_memory(options: &BuildOptions) -> Result<Built, Vec<Diagnostic>> {
-    let mut timings = Vec::new();
-    let mut clock = Instant::now();
-    let mut lap = |name: &'static str| {
-        timings.push((name, clock.elapsed()));
-        clock = Instant::now();
-    };
+/// A site read, rendered to Markdown and indexed, ready for rendering pages.
+pub struct Prepared {
+    pub site: Site,
+    pub templates: Templates,
+    /// Content files copied as they are.
+    pub assets: Vec<(PathBuf, String)>,
+    pub warnings: Vec<Diagnostic>,
+    pub timings: Vec<(&'static str, Duration)>,
+    pub next_scheduled: Option<jiff::Timestamp>,
+}
 
+/// Stopwatch for the timed steps of a build.
+struct Laps {
+    timings: Vec<(&'static str, Duration)>,
+    clock: Instant,
+}
+
+impl Laps {
+    fn new() -> Self {
+        Self {
+            timings: Vec::new(),
+            clock: Instant::now(),
+        }
+    }
+
+    fn lap(&mut self, name: &'static str) {
+        self.timings.push((name, self.clock.elapsed()));
+        self.clock = Instant::now();
+    }
+}
+
+/// Runs the stages before page rendering: load, markdown, index, related.
+pub fn prepare(options: &BuildOptions) -> Result<Prepared, Vec<Diagnostic>> {
+    let mut laps = Laps::new();
     let (config, mut diagnostics) = config::load(&options.root, options.base_url.as_deref())?;
     let templates = Templates::load(&config);
     let load_options = LoadOptions {
@@ -63,10 +88,10 @@ pub fn build_in_memory(options: &BuildOptions) -> Result<Built, Vec<Diagnostic>>
     };
     let (mut content, load_diagnostics) = content::load(&config, load_options);
     diagnostics.extend(load_diagnostics);
-    lap("load");
+    laps.lap("load");
 
     diagnostics.extend(render_markdown(&config, &mut content));
-    lap("markdown");
+    laps.lap("markdown");
 
     let templates = match templates {
         Ok(templates) => Some(templates),
@@ -79,11 +104,36 @@ pub fn build_in_memory(options: &BuildOptions) -> Result<Built, Vec<Diagnostic>>
     let templates = templates.expect("template errors were reported above");
     let next_scheduled = content.next_scheduled;
     let assets = std::mem::take(&mut content.assets);
-    let site = site::index(config, content);
-    lap("index");
+    let mut site = site::index(config, content);
+    laps.lap("index");
+    site::relate(&mut site)?;
+    laps.lap("related");
+    Ok(Prepared {
+        site,
+        templates,
+        assets,
+        warnings: diagnostics,
+        timings: laps.timings,
+        next_scheduled,
+    })
+}
 
-    let pages = render::render(&site, &templates)?;
-    lap("render");
+/// Builds the site in memory; nothing is written. Errors: every diagnostic of the build.
+pub fn build_in_memory(options: &BuildOptions) -> Result<Built, Vec<Diagnostic>> {
+    let Prepared {
+        site,
+        mut templates,
+        assets,
+        warnings,
+        timings,
+        next_scheduled,
+    } = prepare(options)?;
+    let mut laps = Laps {
+        timings,
+        clock: Instant::now(),
+    };
+    let pages = render::render(&site, &mut templates)?;
+    laps.lap("render");
 
     let mut files = Files::new();
     for (source, relative) in theme_assets(&site.config)?.into_iter().chain(assets) {
@@ -95,8 +145,8 @@ pub fn build_in_memory(options: &BuildOptions) -> Result<Built, Vec<Diagnostic>>
     Ok(Built {
         site,
         files,
-        warnings: diagnostics,
-        timings,
+        warnings,
+        timings: laps.timings,
         next_scheduled,
     })
 }

@@ -114,6 +114,8 @@ impl Default for Pagination {
 pub struct Sidebars {
     pub editor_picks: usize,
     pub recent: usize,
+    /// The "recommendations of the editors" block at the end of articles.
+    pub recommendations: usize,
 }
 
 impl Default for Sidebars {
@@ -121,6 +123,7 @@ impl Default for Sidebars {
         Self {
             editor_picks: 5,
             recent: 5,
+            recommendations: 3,
         }
     }
 }
@@ -342,6 +345,13 @@ fn validate(
             "theme",
             format!("invalid theme name `{}`", raw.theme),
             "name a folder under themes/, such as newsroom",
+        ));
+    }
+    if let Err(message) = raw.related.validate() {
+        errors.push(error_at(
+            "related",
+            format!("related: {message}"),
+            "see the `related` table in the README for each setting's range",
         ));
     }
     if !errors.is_empty() {

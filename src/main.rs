@@ -24,6 +24,8 @@ enum Command {
     Init(InitArgs),
     /// Create a dated draft article from its title.
     New(NewArgs),
+    /// Show why articles are related to one article: every candidate and each signal's part.
+    ExplainRelated(ExplainArgs),
 }
 
 /// Options shared by the commands that read a site.
@@ -72,6 +74,17 @@ struct NewArgs {
     title: String,
 }
 
+#[derive(Args)]
+struct ExplainArgs {
+    #[command(flatten)]
+    site: SiteArgs,
+    /// The article: its path under content/ (articles/2026/11/x.md) or its slug.
+    article: String,
+    /// Include draft articles.
+    #[arg(long)]
+    drafts: bool,
+}
+
 fn main() -> ExitCode {
     match Cli::parse().command {
         Command::Build(args) => run_build(args),
@@ -82,6 +95,7 @@ fn main() -> ExitCode {
                 args.dir.display()
             );
         })),
+        Command::ExplainRelated(args) => run_explain(args),
         Command::New(args) => report(
             kiosque::scaffold::new_article(&args.site.root, &args.title)
                 .map(|path| println!("Created {}", path.display())),
@@ -126,6 +140,62 @@ fn run_build(args: BuildArgs) -> ExitCode {
             print_diagnostics(&diagnostics);
             let errors = diagnostics.iter().filter(|d| d.is_error()).count();
             eprintln!("Build failed with {errors} error(s); the output folder was left as it was.");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run_explain(args: ExplainArgs) -> ExitCode {
+    let options = BuildOptions {
+        root: args.site.root,
+        drafts: args.drafts,
+        ..BuildOptions::default()
+    };
+    let prepared = match kiosque::build::prepare(&options) {
+        Ok(prepared) => prepared,
+        Err(diagnostics) => {
+            print_diagnostics(&diagnostics);
+            return ExitCode::FAILURE;
+        }
+    };
+    let site = &prepared.site;
+    match kiosque::site::explain_related(site, &args.article) {
+        Ok((target, explanations)) => {
+            println!(
+                "Related to: {} ({})",
+                site.articles[target].title, site.articles[target].path
+            );
+            println!(
+                "threshold {}, count {}",
+                site.config.related.threshold, site.config.related.count
+            );
+            println!();
+            println!(
+                "{:>5} {:>6} {:>6} {:>6} {:>6} {:>6} {:>6} {:>6}  article",
+                "kept", "total", "text", "tags", "categ", "author", "series", "recency"
+            );
+            for e in explanations {
+                let kept = match (e.pinned, e.kept) {
+                    (true, _) => "pin",
+                    (false, true) => "yes",
+                    (false, false) => "",
+                };
+                println!(
+                    "{kept:>5} {:>6.3} {:>6.3} {:>6.3} {:>6.3} {:>6.3} {:>6.3} {:>6.3}  {}",
+                    e.total,
+                    e.text,
+                    e.tags,
+                    e.categories,
+                    e.author,
+                    e.series,
+                    e.recency,
+                    site.articles[e.index].title
+                );
+            }
+            ExitCode::SUCCESS
+        }
+        Err(message) => {
+            eprintln!("error: {message}");
             ExitCode::FAILURE
         }
     }

@@ -19,6 +19,7 @@ const CASES: &[&str] = &[
     "bad-template-syntax",
     "bad-template-undefined",
     "bad-several",
+    "bad-related-pin",
 ];
 
 #[test]

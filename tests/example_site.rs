@@ -45,10 +45,12 @@ fn every_published_article_has_a_page_with_both_sidebars() {
         );
         let picks = hrefs(&html, "aside.editor-picks a");
         let recent = hrefs(&html, "aside.recent a");
+        let related = hrefs(&html, "aside.related a");
+        assert!(!related.is_empty(), "{page}: related articles sidebar");
         assert!(!picks.is_empty(), "{page}: editor's picks sidebar");
         assert!(!recent.is_empty(), "{page}: recent news sidebar");
         let own = format!("/{}", page.trim_end_matches("index.html"));
-        for link in picks.iter().chain(&recent) {
+        for link in picks.iter().chain(&recent).chain(&related) {
             assert_ne!(link, &own, "{page} lists itself in a sidebar");
             assert!(
                 resolve(&site.public(), link).is_some(),

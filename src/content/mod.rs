@@ -73,6 +73,9 @@ pub struct Article {
     pub featured: Option<i64>,
     pub related: Vec<String>,
     pub read_also: ReadAlsoSetting,
+    /// Where `related:` and `read_also:` are written, for errors about what they name.
+    pub related_position: (usize, usize),
+    pub read_also_position: (usize, usize),
     pub series: Option<String>,
     pub draft: bool,
     pub aliases: Vec<String>,
@@ -386,6 +389,8 @@ fn parse_file(
                     Some(Featured::Flag(false)) | None => None,
                 },
                 related: std::mem::take(&mut matter.related),
+                related_position: matter::key_line(text, &split, "related"),
+                read_also_position: matter::key_line(text, &split, "read_also"),
                 read_also: match matter.read_also.take() {
                     Some(ReadAlsoField::Enabled(false)) => ReadAlsoSetting::Off,
                     Some(ReadAlsoField::Target(target)) => ReadAlsoSetting::Target(target),

@@ -34,16 +34,27 @@ enum Job<'a> {
 struct Sidebars {
     editor_picks: Fragment,
     recent: Fragment,
+    recommendations: Fragment,
 }
 
 #[derive(Serialize)]
 struct SidebarHtml<'a> {
     editor_picks: &'a str,
     recent: &'a str,
+    recommendations: &'a str,
 }
 
 /// Renders every page; all errors are collected.
-pub fn render(site: &Site, templates: &Templates) -> Result<Vec<RenderedFile>, Vec<Diagnostic>> {
+pub fn render(
+    site: &Site,
+    templates: &mut Templates,
+) -> Result<Vec<RenderedFile>, Vec<Diagnostic>> {
+    // The same on every page: serialized once, not per page.
+    templates
+        .tera
+        .global_context()
+        .insert("site", &SiteView::new(site));
+    let templates = &*templates;
     let recent: Vec<usize> = (0..site.articles.len()).collect();
     let sidebars = Sidebars {
         editor_picks: Fragment::render(
@@ -60,6 +71,14 @@ pub fn render(site: &Site, templates: &Templates) -> Result<Vec<RenderedFile>, V
             "partials/recent.html",
             &recent,
             site.config.sidebars.recent,
+        )
+        .map_err(|e| vec![e])?,
+        recommendations: Fragment::render(
+            site,
+            templates,
+            "partials/recommendations.html",
+            &site.editor_picks,
+            site.config.sidebars.recommendations,
         )
         .map_err(|e| vec![e])?,
     };
@@ -138,18 +157,18 @@ fn render_job(
         _ => None,
     };
     let mut context = Context::new();
-    context.insert("site", &SiteView::new(site));
     context.insert(
         "sidebars",
         &SidebarHtml {
             editor_picks: sidebars.editor_picks.for_article(own_article),
             recent: sidebars.recent.for_article(own_article),
+            recommendations: sidebars.recommendations.for_article(own_article),
         },
     );
     let (template, site_path) = match job {
         Job::Article(index) => {
             let article = &site.articles[index];
-            context.insert("article", &article_view(site, index));
+            context.insert("article", &article_view(site, templates, index)?);
             context.insert("page_url", &config.absolute_url(&article.permalink));
             ("article.html", article.permalink.clone())
         }
@@ -256,12 +275,27 @@ fn pager<'a>(
     }
 }
 
-fn article_view(site: &Site, index: usize) -> ArticleView<'_> {
+fn article_view<'a>(
+    site: &'a Site,
+    templates: &Templates,
+    index: usize,
+) -> Result<ArticleView<'a>, Diagnostic> {
     let article = &site.articles[index];
     let card = |i: usize| Card::new(site, &site.articles[i]);
-    ArticleView {
+    let read_also = site.read_also[index].map(card);
+    let html = &article.rendered.html;
+    let content = match (article.rendered.read_also_offset, &read_also) {
+        (Some(offset), Some(target)) => {
+            let mut context = Context::new();
+            context.insert("article", target);
+            let block = templates.render("partials/read-also.html", &context)?;
+            [&html[..offset], &block, &html[offset..]].concat()
+        }
+        _ => html.clone(),
+    };
+    Ok(ArticleView {
         card: card(index),
-        content: article.rendered.html.clone(),
+        content,
         toc: &article.rendered.toc,
         word_count: article.rendered.word_count,
         image_credit: article.image_credit.as_deref(),
@@ -270,10 +304,10 @@ fn article_view(site: &Site, index: usize) -> ArticleView<'_> {
         // Articles are newest first: the previous one in time is the next index.
         prev: (index + 1 < site.articles.len()).then(|| card(index + 1)),
         next: index.checked_sub(1).map(card),
-        related: Vec::new(),
-        read_also: None,
+        related: site.related[index].iter().map(|&i| card(i)).collect(),
+        read_also,
         extra: &article.extra,
-    }
+    })
 }
 
 /// `term` in `term.html`.

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use tera::Context;
 
 use super::templates::Templates;
-use super::views::{Card, SiteView};
+use super::views::Card;
 use crate::diagnostic::Diagnostic;
 use crate::site::Site;
 
@@ -27,7 +27,6 @@ impl Fragment {
     ) -> Result<Self, Diagnostic> {
         let render = |listed: Vec<usize>| -> Result<String, Diagnostic> {
             let mut context = Context::new();
-            context.insert("site", &SiteView::new(site));
             let cards: Vec<Card<'_>> = listed
                 .iter()
                 .map(|&i| Card::new(site, &site.articles[i]))

@@ -4,9 +4,13 @@ pub mod related;
 
 use std::collections::BTreeMap;
 
+use std::collections::HashMap;
+
 use crate::config::Config;
 use crate::content::permalink::{expand, slugify};
-use crate::content::{Article, Author, Content, Page};
+use crate::content::{Article, Author, Content, Page, ReadAlsoSetting};
+use crate::diagnostic::Diagnostic;
+use related::{Explanation, RelatedDoc, explain, related_lists};
 
 /// A category, tag or author, and its articles newest first.
 #[derive(Debug, Clone)]
@@ -42,16 +46,18 @@ pub struct Site {
     pub editor_picks: Vec<usize>,
     /// Featured articles: by rank, then newest first.
     pub featured: Vec<usize>,
-    pub assets: Vec<(std::path::PathBuf, String)>,
+    /// Each article's related articles, best first (pinned ones first).
+    pub related: Vec<Vec<usize>>,
+    /// Each article's "read also" article, when it has one.
+    pub read_also: Vec<Option<usize>>,
 }
 
-/// Builds the indexes.
+/// Builds the indexes; related lists come after, from [`relate`].
 pub fn index(config: Config, content: Content) -> Site {
     let Content {
         mut articles,
         mut pages,
         authors,
-        assets,
         ..
     } = content;
     articles.sort_by(|a, b| {
@@ -89,7 +95,147 @@ pub fn index(config: Config, content: Content) -> Site {
         author_terms,
         editor_picks,
         featured,
-        assets,
+        related: Vec::new(),
+        read_also: Vec::new(),
+    }
+}
+
+/// Computes every article's related list and "read also" article.
+pub fn relate(site: &mut Site) -> Result<(), Vec<Diagnostic>> {
+    let references = References::new(&site.articles);
+    let mut errors = Vec::new();
+    let docs = related_docs(&site.articles, &references, &mut errors);
+    let related: Vec<Vec<usize>> = related_lists(&docs, &site.config.related)
+        .into_iter()
+        .map(|list| list.into_iter().map(|r| r.index).collect())
+        .collect();
+    let read_also = site
+        .articles
+        .iter()
+        .zip(&related)
+        .map(|(article, related)| {
+            choose_read_also(article, related, &site.articles, &references, &mut errors)
+        })
+        .collect();
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    site.related = related;
+    site.read_also = read_also;
+    Ok(())
+}
+
+/// Every candidate of one article's related list, with each signal's part.
+pub fn explain_related(site: &Site, reference: &str) -> Result<(usize, Vec<Explanation>), String> {
+    let references = References::new(&site.articles);
+    let target = references
+        .find(reference)
+        .ok_or_else(|| format!("no published article has the path or slug `{reference}`"))?;
+    let docs = related_docs(&site.articles, &references, &mut Vec::new());
+    Ok((target, explain(&docs, &site.config.related, target)))
+}
+
+/// Finds articles by what authors write in `related:` and `read_also:`: a content path
+/// (`articles/2026/11/x.md`, with or without `@/` or `content/`) or a slug.
+pub struct References<'a> {
+    by_path: HashMap<&'a str, usize>,
+    by_slug: HashMap<&'a str, usize>,
+}
+
+impl<'a> References<'a> {
+    pub fn new(articles: &'a [Article]) -> Self {
+        let mut by_slug = HashMap::new();
+        for (index, article) in articles.iter().enumerate() {
+            // The newest article wins a shared slug (articles are newest first).
+            by_slug.entry(article.slug.as_str()).or_insert(index);
+        }
+        Self {
+            by_path: articles
+                .iter()
+                .enumerate()
+                .map(|(i, a)| (a.path.as_str(), i))
+                .collect(),
+            by_slug,
+        }
+    }
+
+    /// The index of the article `reference` names.
+    pub fn find(&self, reference: &str) -> Option<usize> {
+        let path = reference
+            .trim_start_matches("@/")
+            .trim_start_matches("content/");
+        self.by_path
+            .get(path)
+            .or_else(|| self.by_slug.get(path.trim_matches('/')))
+            .copied()
+    }
+}
+
+/// What the related-articles engine reads of each article; unknown pins become errors.
+fn related_docs<'a>(
+    articles: &'a [Article],
+    references: &References<'_>,
+    errors: &mut Vec<Diagnostic>,
+) -> Vec<RelatedDoc<'a>> {
+    articles
+        .iter()
+        .enumerate()
+        .map(|(index, article)| RelatedDoc {
+            title: &article.title,
+            summary: article.summary.as_deref().unwrap_or(&article.rendered.summary_text),
+            body_text: &article.rendered.text,
+            tags: &article.tags,
+            categories: &article.categories,
+            authors: &article.authors,
+            series: article.series.as_deref(),
+            date: article.date.timestamp(),
+            pinned: article
+                .related
+                .iter()
+                .filter_map(|reference| {
+                    let found = references.find(reference).filter(|&pin| pin != index);
+                    if found.is_none() {
+                        let (line, column) = article.related_position;
+                        errors.push(
+                            Diagnostic::error(&article.body.file, line, column, format!("`related:` names `{reference}`, which is not a published article"))
+                                .with_help("write the content path (articles/2026/11/x.md) or the slug of another article"),
+                        );
+                    }
+                    found
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+/// The article of the "read also" block: the author's choice, else the best related
+/// article the text does not already link to.
+fn choose_read_also(
+    article: &Article,
+    related: &[usize],
+    articles: &[Article],
+    references: &References<'_>,
+    errors: &mut Vec<Diagnostic>,
+) -> Option<usize> {
+    match &article.read_also {
+        ReadAlsoSetting::Off => None,
+        ReadAlsoSetting::Target(reference) => {
+            let found = references.find(reference);
+            if found.is_none() {
+                let (line, column) = article.read_also_position;
+                errors.push(
+                    Diagnostic::error(&article.body.file, line, column, format!("`read_also:` names `{reference}`, which is not a published article"))
+                        .with_help("write the content path or the slug of another article, or `false` to turn the block off"),
+                );
+            }
+            found
+        }
+        ReadAlsoSetting::Auto => related.iter().copied().find(|&candidate| {
+            !article
+                .rendered
+                .internal_links
+                .contains(&articles[candidate].permalink)
+        }),
     }
 }
 
