@@ -129,9 +129,7 @@ fn write_one(path: &Path, contents: &Contents) -> std::io::Result<bool> {
         Contents::Bytes(bytes) => std::borrow::Cow::Borrowed(bytes.as_slice()),
         Contents::Copy(source) => std::borrow::Cow::Owned(fs_err::read(source)?),
     };
-    if let Ok(existing) = std::fs::read(path)
-        && existing == *bytes
-    {
+    if holds(path, &bytes) {
         return Ok(false);
     }
     let dir = path.parent().expect("output files live in a folder");
@@ -140,6 +138,13 @@ fn write_one(path: &Path, contents: &Contents) -> std::io::Result<bool> {
     std::io::Write::write_all(&mut temporary, &bytes)?;
     temporary.persist(path).map_err(|e| e.error)?;
     Ok(true)
+}
+
+/// Whether the file at `path` already holds exactly `bytes`; its size is checked
+/// first so that most changed files are never read.
+fn holds(path: &Path, bytes: &[u8]) -> bool {
+    std::fs::metadata(path).is_ok_and(|m| m.len() == bytes.len() as u64)
+        && std::fs::read(path).is_ok_and(|existing| existing == bytes)
 }
 
 /// Removes files under `output` that are not in `files`, then empty folders.
