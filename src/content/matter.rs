@@ -190,7 +190,11 @@ fn parse_yaml(
         )
         .with_help("write one `key: value` per line, such as `title: \"Mon article\"`"));
     }
-    let mut matter: Matter = serde_yaml::from_str(split.matter).map_err(located)?;
+    // Parsed once; on a type error, parse again from the text, whose errors carry the position.
+    let mut matter: Matter = match Matter::deserialize(&value) {
+        Ok(matter) => matter,
+        Err(_) => serde_yaml::from_str(split.matter).map_err(located)?,
+    };
     let mut warnings = Vec::new();
     if let Some(mapping) = value.as_mapping() {
         for (key, value) in mapping {
