@@ -13,7 +13,8 @@ use crate::diagnostic::Diagnostic;
 use crate::site::{Site, TaxonomyKind};
 use sidebars::Fragment;
 pub use templates::Templates;
-use views::{ArticleView, Card, Pager, SiteView, TermLink, asset_url};
+use tera::Value;
+use views::{ArticleDetails, Cards, SiteView, TermLink, asset_url, map};
 
 /// A rendered file: its path below the output folder, and its bytes.
 pub type RenderedFile = (String, Vec<u8>);
@@ -56,26 +57,27 @@ pub fn render(
         .insert("site", &SiteView::new(site));
     let templates = &*templates;
     let recent: Vec<usize> = (0..site.articles.len()).collect();
+    let cards = &Cards::new(site);
     let sidebars = Sidebars {
         editor_picks: Fragment::render(
-            site,
             templates,
+            cards,
             "partials/editor-picks.html",
             &site.editor_picks,
             site.config.sidebars.editor_picks,
         )
         .map_err(|e| vec![e])?,
         recent: Fragment::render(
-            site,
             templates,
+            cards,
             "partials/recent.html",
             &recent,
             site.config.sidebars.recent,
         )
         .map_err(|e| vec![e])?,
         recommendations: Fragment::render(
-            site,
             templates,
+            cards,
             "partials/recommendations.html",
             &site.editor_picks,
             site.config.sidebars.recommendations,
@@ -85,7 +87,7 @@ pub fn render(
     let jobs = jobs(site);
     let results: Vec<Result<RenderedFile, Diagnostic>> = jobs
         .par_iter()
-        .map(|job| render_job(site, templates, &sidebars, *job))
+        .map(|job| render_job(site, templates, cards, &sidebars, *job))
         .collect();
     let mut files = Vec::with_capacity(results.len());
     let mut errors = Vec::new();
@@ -148,6 +150,7 @@ fn paginated(base: &str, page: usize) -> String {
 fn render_job(
     site: &Site,
     templates: &Templates,
+    cards: &Cards,
     sidebars: &Sidebars,
     job: Job<'_>,
 ) -> Result<RenderedFile, Diagnostic> {
@@ -168,19 +171,16 @@ fn render_job(
     let (template, site_path) = match job {
         Job::Article(index) => {
             let article = &site.articles[index];
-            context.insert("article", &article_view(site, templates, index)?);
+            context.insert_value("article", article_value(site, templates, cards, index)?);
             context.insert("page_url", &config.absolute_url(&article.permalink));
             ("article.html", article.permalink.clone())
         }
         Job::Home(page) => {
             let all: Vec<usize> = (0..site.articles.len()).collect();
-            let pager = pager(site, &all, "/", page, config.pagination.home);
-            let top_story = site
-                .featured
-                .first()
-                .map(|&i| Card::new(site, &site.articles[i]));
-            context.insert("top_story", &top_story);
-            context.insert("pager", &pager);
+            let pager = pager(site, cards, &all, "/", page, config.pagination.home);
+            let top_story = site.featured.first().map(|&i| cards.get(i));
+            context.insert_value("top_story", Value::from(top_story));
+            context.insert_value("pager", pager);
             let path = paginated("/", page);
             context.insert("page_url", &config.absolute_url(&path));
             ("index.html", path)
@@ -189,13 +189,14 @@ fn render_job(
             let term = &site.terms(kind)[index];
             let pager = pager(
                 site,
+                cards,
                 &term.articles,
                 &term.permalink,
                 page,
                 config.pagination.terms,
             );
             context.insert("term", &TermView::new(site, kind, index));
-            context.insert("pager", &pager);
+            context.insert_value("pager", pager);
             let path = paginated(&term.permalink, page);
             context.insert("page_url", &config.absolute_url(&path));
             ("term.html", path)
@@ -252,62 +253,85 @@ fn term_index_path(site: &Site, kind: TaxonomyKind) -> String {
     pattern.replace(":slug/", "")
 }
 
-fn pager<'a>(
-    site: &'a Site,
+fn pager(
+    site: &Site,
+    cards: &Cards,
     articles: &[usize],
     base: &str,
     page: usize,
     per_page: usize,
-) -> Pager<'a> {
+) -> Value {
     let total = page_count(articles.len(), per_page);
     let link = |page: usize| site.config.link(&paginated(base, page));
-    Pager {
-        current: page,
-        total,
-        prev_url: (page > 1).then(|| link(page - 1)),
-        next_url: (page < total).then(|| link(page + 1)),
-        articles: articles
-            .iter()
-            .skip((page - 1) * per_page)
-            .take(per_page)
-            .map(|&i| Card::new(site, &site.articles[i]))
-            .collect(),
-    }
+    map([
+        ("current", Value::from(page)),
+        ("total", Value::from(total)),
+        ("prev_url", Value::from((page > 1).then(|| link(page - 1)))),
+        (
+            "next_url",
+            Value::from((page < total).then(|| link(page + 1))),
+        ),
+        (
+            "articles",
+            cards.list(
+                articles
+                    .iter()
+                    .copied()
+                    .skip((page - 1) * per_page)
+                    .take(per_page),
+            ),
+        ),
+    ])
 }
 
-fn article_view<'a>(
-    site: &'a Site,
+/// `article`: its card, with its body, neighbours and related articles.
+fn article_value(
+    site: &Site,
     templates: &Templates,
+    cards: &Cards,
     index: usize,
-) -> Result<ArticleView<'a>, Diagnostic> {
+) -> Result<Value, Diagnostic> {
     let article = &site.articles[index];
-    let card = |i: usize| Card::new(site, &site.articles[i]);
-    let read_also = site.read_also[index].map(card);
     let html = &article.rendered.html;
-    let content = match (article.rendered.read_also_offset, &read_also) {
+    let read_also = site.read_also[index];
+    let content = match (article.rendered.read_also_offset, read_also) {
         (Some(offset), Some(target)) => {
             let mut context = Context::new();
-            context.insert("article", target);
+            context.insert_value("article", cards.get(target));
             let block = templates.render("partials/read-also.html", &context)?;
             [&html[..offset], &block, &html[offset..]].concat()
         }
         _ => html.clone(),
     };
-    Ok(ArticleView {
-        card: card(index),
+    let details = ArticleDetails {
         content,
         toc: &article.rendered.toc,
         word_count: article.rendered.word_count,
         image_credit: article.image_credit.as_deref(),
         lang: article.lang.as_deref().unwrap_or(&site.config.language),
         series: article.series.as_deref(),
-        // Articles are newest first: the previous one in time is the next index.
-        prev: (index + 1 < site.articles.len()).then(|| card(index + 1)),
-        next: index.checked_sub(1).map(card),
-        related: site.related[index].iter().map(|&i| card(i)).collect(),
-        read_also,
         extra: &article.extra,
-    })
+    };
+    let mut value = cards.get(index).into_map().expect("cards are maps");
+    value.extend(
+        Value::from_serializable(&details)
+            .into_map()
+            .expect("details are a map"),
+    );
+    // Articles are newest first: the previous one in time is the next index.
+    let prev = (index + 1 < site.articles.len()).then(|| cards.get(index + 1));
+    let next = index.checked_sub(1).map(|i| cards.get(i));
+    value.insert("prev".into(), Value::from(prev));
+    value.insert("next".into(), Value::from(next));
+    value.insert(
+        "related".into(),
+        cards.list(site.related[index].iter().copied()),
+    );
+    value.insert(
+        "read_also".into(),
+        Value::from(read_also.map(|i| cards.get(i))),
+    );
+    Ok(Value::from(value))
 }
 
 /// `term` in `term.html`.

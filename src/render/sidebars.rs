@@ -6,9 +6,8 @@ use std::collections::HashMap;
 use tera::Context;
 
 use super::templates::Templates;
-use super::views::Card;
+use super::views::Cards;
 use crate::diagnostic::Diagnostic;
-use crate::site::Site;
 
 /// One sidebar's HTML: the common version and the variants that leave an article out.
 pub struct Fragment {
@@ -19,19 +18,15 @@ pub struct Fragment {
 impl Fragment {
     /// Renders `template` over the first `count` of `articles` (indices, in order).
     pub fn render(
-        site: &Site,
         templates: &Templates,
+        cards: &Cards,
         template: &str,
         articles: &[usize],
         count: usize,
     ) -> Result<Self, Diagnostic> {
         let render = |listed: Vec<usize>| -> Result<String, Diagnostic> {
             let mut context = Context::new();
-            let cards: Vec<Card<'_>> = listed
-                .iter()
-                .map(|&i| Card::new(site, &site.articles[i]))
-                .collect();
-            context.insert("articles", &cards);
+            context.insert_value("articles", cards.list(listed));
             templates.render(template, &context)
         };
         let common = render(articles.iter().copied().take(count).collect())?;

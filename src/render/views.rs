@@ -1,6 +1,8 @@
 //! What templates see: small serializable views borrowed from the [`Site`].
 
+use rayon::prelude::*;
 use serde::Serialize;
+use tera::{Map, Value};
 
 use crate::config::{Config, MenuItem};
 use crate::content::Article;
@@ -148,30 +150,50 @@ pub fn asset_url(config: &Config, path: &str) -> String {
     }
 }
 
-/// `article` in `article.html`.
+/// Every article as a card, converted to a template value once per build.
+///
+/// Tera's maps are shared (reference counted), so putting a card in a list on
+/// thousands of pages costs a pointer copy, not a conversion.
+pub struct Cards(Vec<Value>);
+
+impl Cards {
+    pub fn new(site: &Site) -> Self {
+        Self(
+            site.articles
+                .par_iter()
+                .map(|article| Value::from_serializable(&Card::new(site, article)))
+                .collect(),
+        )
+    }
+
+    /// One article's card.
+    pub fn get(&self, index: usize) -> Value {
+        self.0[index].clone()
+    }
+
+    /// The cards of some articles, in order.
+    pub fn list(&self, indices: impl IntoIterator<Item = usize>) -> Value {
+        Value::from(indices.into_iter().map(|i| self.get(i)).collect::<Vec<_>>())
+    }
+}
+
+/// `article` in `article.html`: its card and what only its own page shows.
 #[derive(Serialize)]
-pub struct ArticleView<'a> {
-    #[serde(flatten)]
-    pub card: Card<'a>,
+pub struct ArticleDetails<'a> {
     pub content: String,
     pub toc: &'a [TocEntry],
     pub word_count: usize,
     pub image_credit: Option<&'a str>,
     pub lang: &'a str,
     pub series: Option<&'a str>,
-    pub prev: Option<Card<'a>>,
-    pub next: Option<Card<'a>>,
-    pub related: Vec<Card<'a>>,
-    pub read_also: Option<Card<'a>>,
     pub extra: &'a std::collections::BTreeMap<String, serde_json::Value>,
 }
 
-/// `pager` in list templates.
-#[derive(Serialize)]
-pub struct Pager<'a> {
-    pub current: usize,
-    pub total: usize,
-    pub prev_url: Option<String>,
-    pub next_url: Option<String>,
-    pub articles: Vec<Card<'a>>,
+/// A template map from fixed keys.
+pub fn map(entries: impl IntoIterator<Item = (&'static str, Value)>) -> Value {
+    let mut map = Map::new();
+    for (key, value) in entries {
+        map.insert(key.into(), value);
+    }
+    Value::from(map)
 }
