@@ -33,6 +33,7 @@ pub struct Built {
     pub warnings: Vec<Diagnostic>,
     pub timings: Vec<(&'static str, Duration)>,
     pub next_scheduled: Option<jiff::Timestamp>,
+    pub next_expiry: Option<jiff::Timestamp>,
 }
 
 /// What a build to disk did.
@@ -43,6 +44,7 @@ pub struct BuildReport {
     pub warnings: Vec<Diagnostic>,
     pub timings: Vec<(&'static str, Duration)>,
     pub next_scheduled: Option<jiff::Timestamp>,
+    pub next_expiry: Option<jiff::Timestamp>,
     pub output: PathBuf,
 }
 
@@ -55,6 +57,7 @@ pub struct Prepared {
     pub warnings: Vec<Diagnostic>,
     pub timings: Vec<(&'static str, Duration)>,
     pub next_scheduled: Option<jiff::Timestamp>,
+    pub next_expiry: Option<jiff::Timestamp>,
 }
 
 /// Stopwatch for the timed steps of a build.
@@ -103,6 +106,7 @@ pub fn prepare(options: &BuildOptions) -> Result<Prepared, Vec<Diagnostic>> {
     fail_on_errors(&mut diagnostics, options.strict)?;
     let templates = templates.expect("template errors were reported above");
     let next_scheduled = content.next_scheduled;
+    let next_expiry = content.next_expiry;
     let assets = std::mem::take(&mut content.assets);
     let mut site = site::index(config, content);
     laps.lap("index");
@@ -115,6 +119,7 @@ pub fn prepare(options: &BuildOptions) -> Result<Prepared, Vec<Diagnostic>> {
         warnings: diagnostics,
         timings: laps.timings,
         next_scheduled,
+        next_expiry,
     })
 }
 
@@ -127,6 +132,7 @@ pub fn build_in_memory(options: &BuildOptions) -> Result<Built, Vec<Diagnostic>>
         warnings,
         timings,
         next_scheduled,
+        next_expiry,
     } = prepare(options)?;
     let mut laps = Laps {
         timings,
@@ -142,12 +148,18 @@ pub fn build_in_memory(options: &BuildOptions) -> Result<Built, Vec<Diagnostic>>
     for (relative, bytes) in pages {
         files.insert(relative, Contents::Bytes(bytes));
     }
+    let extras = output::emit(&site, &files)?;
+    for (relative, bytes) in extras {
+        files.insert(relative, Contents::Bytes(bytes));
+    }
+    laps.lap("emit");
     Ok(Built {
         site,
         files,
         warnings,
         timings: laps.timings,
         next_scheduled,
+        next_expiry,
     })
 }
 
@@ -169,6 +181,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Vec<Diagnostic>> {
         warnings: built.warnings,
         timings: built.timings,
         next_scheduled: built.next_scheduled,
+        next_expiry: built.next_expiry,
         output,
     })
 }

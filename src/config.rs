@@ -27,6 +27,8 @@ struct RawConfig {
     sidebars: Sidebars,
     related: RelatedConfig,
     read_also: ReadAlso,
+    feeds: Feeds,
+    logo: Option<String>,
     menus: BTreeMap<String, Vec<MenuItem>>,
     extra: serde_yaml::Value,
 }
@@ -44,6 +46,8 @@ const KNOWN_KEYS: &[&str] = &[
     "sidebars",
     "related",
     "read_also",
+    "feeds",
+    "logo",
     "menus",
     "extra",
 ];
@@ -62,6 +66,8 @@ impl Default for RawConfig {
             sidebars: Sidebars::default(),
             related: RelatedConfig::default(),
             read_also: ReadAlso::default(),
+            feeds: Feeds::default(),
+            logo: None,
             menus: BTreeMap::new(),
             extra: serde_yaml::Value::Null,
         }
@@ -97,6 +103,7 @@ impl Default for Permalinks {
 pub struct Pagination {
     pub home: usize,
     pub terms: usize,
+    pub archives: usize,
 }
 
 impl Default for Pagination {
@@ -104,8 +111,39 @@ impl Default for Pagination {
         Self {
             home: 10,
             terms: 10,
+            archives: 20,
         }
     }
+}
+
+/// What the RSS and Atom feeds hold.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Feeds {
+    /// Entries per feed, newest first.
+    pub limit: usize,
+    /// The whole article, or its summary.
+    pub content: FeedContent,
+    /// A feed for each category, besides the site's.
+    pub categories: bool,
+}
+
+impl Default for Feeds {
+    fn default() -> Self {
+        Self {
+            limit: 20,
+            content: FeedContent::Summary,
+            categories: true,
+        }
+    }
+}
+
+/// How much of each article a feed entry carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FeedContent {
+    Summary,
+    Full,
 }
 
 /// How many articles each sidebar shows.
@@ -178,6 +216,9 @@ pub struct Config {
     #[serde(skip)]
     pub related: RelatedConfig,
     pub read_also: ReadAlso,
+    pub feeds: Feeds,
+    /// The site's logo, a site path: the publisher's logo in structured data.
+    pub logo: Option<String>,
     pub menus: BTreeMap<String, Vec<MenuItem>>,
     pub extra: serde_yaml::Value,
 }
@@ -329,11 +370,18 @@ fn validate(
             ));
         }
     }
-    if raw.pagination.home == 0 || raw.pagination.terms == 0 {
+    if raw.pagination.home == 0 || raw.pagination.terms == 0 || raw.pagination.archives == 0 {
         errors.push(error_at(
             "pagination",
             "pagination counts must be at least 1".into(),
-            "set home and terms to the number of articles per page, such as 10",
+            "set home, terms and archives to the number of articles per page, such as 10",
+        ));
+    }
+    if raw.feeds.limit == 0 {
+        errors.push(error_at(
+            "feeds",
+            "feeds.limit must be at least 1".into(),
+            "set it to the number of articles a feed holds, such as 20",
         ));
     }
     if !raw
@@ -372,6 +420,8 @@ fn validate(
         sidebars: raw.sidebars,
         related: raw.related,
         read_also: raw.read_also,
+        feeds: raw.feeds,
+        logo: raw.logo,
         menus: raw.menus,
         extra: raw.extra,
     })

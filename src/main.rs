@@ -134,6 +134,9 @@ fn run_build(args: BuildArgs) -> ExitCode {
             if let Some(due) = report.next_scheduled {
                 println!("Next scheduled article is due at {due}: rebuild then to publish it.");
             }
+            if let Some(expiry) = report.next_expiry {
+                println!("Next article expires at {expiry}: rebuild then to remove it.");
+            }
             ExitCode::SUCCESS
         }
         Err(diagnostics) => {

@@ -84,6 +84,8 @@ pub struct Matter {
     pub slug: Option<String>,
     pub aliases: Vec<String>,
     pub lang: Option<String>,
+    /// Articles sharing a key are translations of each other.
+    pub translation_key: Option<String>,
     pub weight: Option<i64>,
     /// Author profiles.
     pub name: Option<String>,
@@ -124,6 +126,7 @@ pub const KNOWN_KEYS: &[&str] = &[
     "slug",
     "aliases",
     "lang",
+    "translation_key",
     "weight",
     "name",
     "role",
@@ -133,6 +136,29 @@ pub const KNOWN_KEYS: &[&str] = &[
 ];
 
 impl Matter {
+    /// Removes control characters from the fields shown to readers: they are invalid in
+    /// XML feeds and HTML, and never meant (a paste from a word processor, a stray `\x07`).
+    fn remove_control_characters(&mut self) {
+        let fields = [
+            &mut self.title,
+            &mut self.summary,
+            &mut self.image_alt,
+            &mut self.image_credit,
+            &mut self.series,
+            &mut self.name,
+            &mut self.role,
+        ];
+        for field in fields.into_iter().flatten() {
+            clean(field);
+        }
+        for list in [&mut self.categories, &mut self.tags] {
+            list.iter_mut().for_each(clean);
+        }
+        for link in &mut self.links {
+            clean(&mut link.label);
+        }
+    }
+
     /// Every author slug, from `author` and `authors`.
     pub fn author_slugs(&mut self) -> Vec<String> {
         let mut slugs = Vec::new();
@@ -152,9 +178,26 @@ pub fn parse(
     text: &str,
     split: &Split<'_>,
 ) -> Result<(Matter, Vec<Diagnostic>), Diagnostic> {
-    match split.format {
-        Format::Yaml => parse_yaml(path, text, split),
-        Format::Toml => parse_toml(path, text, split),
+    let (mut matter, warnings) = match split.format {
+        Format::Yaml => parse_yaml(path, text, split)?,
+        Format::Toml => parse_toml(path, text, split)?,
+    };
+    matter.remove_control_characters();
+    Ok((matter, warnings))
+}
+
+/// Whether a character may not appear in XML 1.0 or HTML text: control characters other
+/// than tab and line ends, and Unicode noncharacters.
+pub fn is_forbidden_in_text(c: char) -> bool {
+    let code = u32::from(c);
+    (c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+        || (0xFDD0..=0xFDEF).contains(&code)
+        || code & 0xFFFE == 0xFFFE
+}
+
+fn clean(text: &mut String) {
+    if text.chars().any(is_forbidden_in_text) {
+        text.retain(|c| !is_forbidden_in_text(c));
     }
 }
 

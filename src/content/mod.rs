@@ -38,6 +38,10 @@ pub struct Content {
     pub assets: Vec<(PathBuf, String)>,
     /// The earliest date at which a scheduled article becomes due.
     pub next_scheduled: Option<Timestamp>,
+    /// The earliest date at which a published article expires.
+    pub next_expiry: Option<Timestamp>,
+    /// When the content was read: the clock of the whole build (scheduling, news sitemap).
+    pub now: Timestamp,
 }
 
 /// The source text of a Markdown file, and where its body starts.
@@ -80,9 +84,40 @@ pub struct Article {
     pub draft: bool,
     pub aliases: Vec<String>,
     pub lang: Option<String>,
+    /// Articles sharing a key are translations of each other.
+    pub translation_key: Option<String>,
+    pub expires: Option<Zoned>,
     pub extra: BTreeMap<String, serde_json::Value>,
     pub body: Body,
     pub rendered: Rendered,
+}
+
+impl Article {
+    /// The summary as HTML: front matter `summary` as plain text (shown exactly as
+    /// written, never markup), else the one taken from the body.
+    pub fn summary_html(&self) -> String {
+        use pulldown_cmark::{Event, Tag, TagEnd};
+        match &self.summary {
+            Some(summary) => {
+                let mut html = String::with_capacity(summary.len() + 8);
+                let events = [
+                    Event::Start(Tag::Paragraph),
+                    Event::Text(summary.as_str().into()),
+                    Event::End(TagEnd::Paragraph),
+                ];
+                pulldown_cmark::html::push_html(&mut html, events.into_iter());
+                html
+            }
+            None => self.rendered.summary_html.clone(),
+        }
+    }
+
+    /// The summary as plain text, for meta descriptions.
+    pub fn description(&self) -> &str {
+        self.summary
+            .as_deref()
+            .unwrap_or(&self.rendered.summary_text)
+    }
 }
 
 /// The front matter's say on the "read also" block.
@@ -180,6 +215,7 @@ pub fn load(config: &Config, options: LoadOptions) -> (Content, Vec<Diagnostic>)
         }
     }
     let now = Timestamp::now();
+    content.now = now;
     let loaded: Vec<(Loaded, Vec<Diagnostic>)> = markdown_files
         .par_iter()
         .map(|(path, relative)| load_file(config, options, now, path, relative))
@@ -193,6 +229,12 @@ pub fn load(config: &Config, options: LoadOptions) -> (Content, Vec<Diagnostic>)
                     content.next_scheduled =
                         Some(content.next_scheduled.map_or(due, |t| t.min(due)));
                 } else {
+                    if let Some(expires) = article.expires.as_ref().map(Zoned::timestamp)
+                        && expires > now
+                    {
+                        content.next_expiry =
+                            Some(content.next_expiry.map_or(expires, |t| t.min(expires)));
+                    }
                     content.articles.push(*article);
                 }
             }
@@ -355,7 +397,7 @@ fn parse_file(
             let (Some(date), true) = (date, errors.is_empty()) else {
                 return Err(errors);
             };
-            if expires.is_some_and(|e| e.timestamp() <= now) && !options.future {
+            if expires.as_ref().is_some_and(|e| e.timestamp() <= now) && !options.future {
                 return Ok((Loaded::Skipped, warnings));
             }
             let permalink = permalink::expand(&config.permalinks.article, &slug, Some(&date));
@@ -400,6 +442,8 @@ fn parse_file(
                 draft: matter.draft,
                 aliases: std::mem::take(&mut matter.aliases),
                 lang: matter.lang.take(),
+                translation_key: matter.translation_key.take(),
+                expires,
                 extra: std::mem::take(&mut matter.extra),
                 body,
                 rendered: Rendered::default(),

@@ -200,13 +200,6 @@ fn plain_text(events: &[Event<'_>]) -> String {
     text.trim().to_string()
 }
 
-/// A short Markdown string (a summary written in front matter) as HTML.
-pub fn inline_html(markdown: &str) -> String {
-    let mut html = String::new();
-    pulldown_cmark::html::push_html(&mut html, Parser::new_ext(markdown, parser_options()));
-    html
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

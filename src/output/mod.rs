@@ -1,11 +1,19 @@
-//! The writer: one set of output files, written to disk or kept in memory.
+//! What a build makes besides pages (feeds, sitemaps, robots.txt, redirects), and the
+//! writer: one set of output files, written to disk or kept in memory.
+
+pub mod feeds;
+pub mod redirects;
+pub mod robots;
+pub mod sitemap;
 
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
+use crate::content::matter::is_forbidden_in_text;
 use crate::diagnostic::Diagnostic;
+use crate::site::Site;
 
 /// The file kiosque leaves in its output folder, so it knows the folder is its own.
 pub const MARKER: &str = ".kiosque-output";
@@ -27,6 +35,49 @@ pub struct WriteStats {
     pub written: usize,
     pub unchanged: usize,
     pub removed: usize,
+}
+
+/// The files made from the whole site rather than one page: RSS and Atom feeds, the
+/// sitemaps, `robots.txt` and `_redirects`. `files` is what the build made so far: a
+/// site's own `robots.txt` is kept, its own `_redirects` rules come first.
+pub fn emit(site: &Site, files: &Files) -> Result<Vec<(String, Vec<u8>)>, Vec<Diagnostic>> {
+    let failed = |file: &str, error: std::io::Error| {
+        vec![Diagnostic::error(
+            Path::new(file),
+            1,
+            1,
+            format!("cannot write {file}: {error}"),
+        )]
+    };
+    let mut emitted = feeds::render(site).map_err(|e| vec![e])?;
+    emitted.extend(sitemap::render(site).map_err(|e| failed(sitemap::SITEMAP_FILE, e))?);
+    emitted.push((
+        sitemap::NEWS_SITEMAP_FILE.to_string(),
+        sitemap::render_news(site, site.now).map_err(|e| failed(sitemap::NEWS_SITEMAP_FILE, e))?,
+    ));
+    if !files.contains_key(robots::ROBOTS_FILE) {
+        emitted.push((
+            robots::ROBOTS_FILE.to_string(),
+            robots::render(&site.config).into_bytes(),
+        ));
+    }
+    let own_redirects = match files.get(redirects::REDIRECTS_FILE) {
+        Some(Contents::Copy(source)) => Some(
+            fs_err::read_to_string(source)
+                .map_err(|e| vec![Diagnostic::error(source, 1, 1, e.to_string())])?,
+        ),
+        Some(Contents::Bytes(bytes)) => Some(String::from_utf8_lossy(bytes).into_owned()),
+        None => None,
+    };
+    if let Some(text) = redirects::render(site, own_redirects.as_deref()) {
+        emitted.push((redirects::REDIRECTS_FILE.to_string(), text.into_bytes()));
+    }
+    Ok(emitted)
+}
+
+/// Text without the characters XML 1.0 forbids (escaping cannot save them).
+pub fn xml_text(text: &str) -> String {
+    text.chars().filter(|&c| !is_forbidden_in_text(c)).collect()
 }
 
 /// Refuses output folders that kiosque must never empty.

@@ -1,5 +1,7 @@
 //! Rendering every page of the site through Tera, in parallel.
 
+mod archives;
+mod seo;
 mod sidebars;
 pub mod templates;
 mod views;
@@ -29,6 +31,9 @@ enum Job<'a> {
     Page(usize),
     NotFound,
     Alias(usize, &'a str),
+    ArchiveIndex,
+    /// A year of [`Site::archives`], or one of its months, and the page number.
+    Archive(usize, Option<usize>, usize),
 }
 
 /// The sidebars' HTML, rendered once.
@@ -121,6 +126,16 @@ fn jobs(site: &Site) -> Vec<Job<'_>> {
             jobs.extend((1..=pages).map(|page| Job::Term(kind, index, page)));
         }
     }
+    jobs.push(Job::ArchiveIndex);
+    for (y, year) in site.archives.iter().enumerate() {
+        let per_page = site.config.pagination.archives;
+        let pages = page_count(year.articles.len(), per_page);
+        jobs.extend((1..=pages).map(|page| Job::Archive(y, None, page)));
+        for (m, month) in year.months.iter().enumerate() {
+            let pages = page_count(month.articles.len(), per_page);
+            jobs.extend((1..=pages).map(|page| Job::Archive(y, Some(m), page)));
+        }
+    }
     jobs.extend((0..site.pages.len()).map(Job::Page));
     jobs.push(Job::NotFound);
     for (index, article) in site.articles.iter().enumerate() {
@@ -207,7 +222,7 @@ fn render_job(
                 .iter()
                 .map(|t| TermLink::new(config, t))
                 .collect();
-            let path = term_index_path(site, kind);
+            let path = site.term_index_permalink(kind);
             context.insert("kind", kind_name(kind));
             context.insert("terms", &terms);
             context.insert("page_url", &config.absolute_url(&path));
@@ -228,7 +243,32 @@ fn render_job(
             context.insert("target", &target);
             ("alias.html", alias.to_string())
         }
+        Job::ArchiveIndex => {
+            let path = crate::site::archives::ARCHIVES_PATH.to_string();
+            context.insert("years", &archives::years(site));
+            context.insert("page_url", &config.absolute_url(&path));
+            ("archives.html", path)
+        }
+        Job::Archive(y, m, page) => {
+            let year = &site.archives[y];
+            let month = m.map(|m| &year.months[m]);
+            let (articles, permalink) = match month {
+                Some(month) => (&month.articles, &month.permalink),
+                None => (&year.articles, &year.permalink),
+            };
+            let per_page = config.pagination.archives;
+            let pager = pager(site, cards, articles, permalink, page, per_page);
+            context.insert("archive", &archives::ArchiveView::new(site, year, month));
+            context.insert_value("pager", pager);
+            let path = paginated(permalink, page);
+            context.insert("page_url", &config.absolute_url(&path));
+            ("archive.html", path)
+        }
     };
+    if !matches!(job, Job::Alias(..)) {
+        let page_url = config.absolute_url(&site_path);
+        context.insert("seo", &seo::Seo::new(site, job, &page_url));
+    }
     let html = templates.render(template, &context)?;
     let path = safe_path(&site_path)
         .map_err(|message| Diagnostic::error(std::path::Path::new(&site_path), 1, 1, message))?;
@@ -241,16 +281,6 @@ fn kind_name(kind: TaxonomyKind) -> &'static str {
         TaxonomyKind::Tag => "tag",
         TaxonomyKind::Author => "author",
     }
-}
-
-/// The index page of a taxonomy: its permalink pattern without the `:slug/` part.
-fn term_index_path(site: &Site, kind: TaxonomyKind) -> String {
-    let pattern = match kind {
-        TaxonomyKind::Category => &site.config.permalinks.category,
-        TaxonomyKind::Tag => &site.config.permalinks.tag,
-        TaxonomyKind::Author => &site.config.permalinks.author,
-    };
-    pattern.replace(":slug/", "")
 }
 
 fn pager(

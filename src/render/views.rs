@@ -117,14 +117,8 @@ impl<'a> Card<'a> {
             permalink: config.absolute_url(&article.permalink),
             date: article.date.to_string(),
             updated: article.updated.as_ref().map(ToString::to_string),
-            summary: match &article.summary {
-                Some(summary) => crate::markdown::inline_html(summary),
-                None => article.rendered.summary_html.clone(),
-            },
-            description: match &article.summary {
-                Some(summary) => summary.clone(),
-                None => article.rendered.summary_text.clone(),
-            },
+            summary: article.summary_html(),
+            description: article.description().to_string(),
             image: article
                 .image
                 .as_deref()

@@ -1,10 +1,10 @@
 //! Indexes over all articles: order, taxonomies, editor's picks, top stories, neighbours.
 
+pub mod archives;
+pub mod images;
 pub mod related;
 
-use std::collections::BTreeMap;
-
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use crate::config::Config;
 use crate::content::permalink::{expand, slugify};
@@ -50,6 +50,15 @@ pub struct Site {
     pub related: Vec<Vec<usize>>,
     /// Each article's "read also" article, when it has one.
     pub read_also: Vec<Option<usize>>,
+    /// Years newest first, each with its months.
+    pub archives: Vec<archives::YearArchive>,
+    /// Articles that are translations of each other, by `translation_key`; only keys
+    /// shared by at least two articles.
+    pub translations: HashMap<String, Vec<usize>>,
+    /// Pixel sizes of local lead images and of the logo, by path as written.
+    pub image_sizes: HashMap<String, images::ImageSize>,
+    /// The build's clock.
+    pub now: jiff::Timestamp,
 }
 
 /// Builds the indexes; related lists come after, from [`relate`].
@@ -58,6 +67,7 @@ pub fn index(config: Config, content: Content) -> Site {
         mut articles,
         mut pages,
         authors,
+        now,
         ..
     } = content;
     articles.sort_by(|a, b| {
@@ -85,6 +95,15 @@ pub fn index(config: Config, content: Content) -> Site {
         .filter(|&i| articles[i].featured.is_some())
         .collect();
     featured.sort_by_key(|&i| articles[i].featured);
+    let mut translations: HashMap<String, Vec<usize>> = HashMap::new();
+    for (index, article) in articles.iter().enumerate() {
+        if let Some(key) = &article.translation_key {
+            translations.entry(key.clone()).or_default().push(index);
+        }
+    }
+    translations.retain(|_, articles| articles.len() > 1);
+    let image_sizes = images::measure(&config, &articles);
+    let archives = archives::index(&articles);
     Site {
         config,
         articles,
@@ -97,6 +116,10 @@ pub fn index(config: Config, content: Content) -> Site {
         featured,
         related: Vec::new(),
         read_also: Vec::new(),
+        archives,
+        translations,
+        image_sizes,
+        now,
     }
 }
 
@@ -276,13 +299,38 @@ impl Site {
         }
     }
 
-    /// The site path of a term, found by its display name.
-    pub fn term_permalink(&self, kind: TaxonomyKind, name: &str) -> String {
-        let pattern = match kind {
+    /// The language of an article: its own, else the site's.
+    pub fn language_of<'a>(&'a self, article: &'a Article) -> &'a str {
+        article.lang.as_deref().unwrap_or(&self.config.language)
+    }
+
+    /// The other language versions of an article.
+    pub fn translations_of(&self, index: usize) -> impl Iterator<Item = usize> + '_ {
+        self.articles[index]
+            .translation_key
+            .as_ref()
+            .and_then(|key| self.translations.get(key))
+            .into_iter()
+            .flatten()
+            .copied()
+            .filter(move |&other| other != index)
+    }
+
+    /// The index page of a taxonomy: its permalink pattern without the `:slug/` part.
+    pub fn term_index_permalink(&self, kind: TaxonomyKind) -> String {
+        self.pattern(kind).replace(":slug/", "")
+    }
+
+    fn pattern(&self, kind: TaxonomyKind) -> &str {
+        match kind {
             TaxonomyKind::Category => &self.config.permalinks.category,
             TaxonomyKind::Tag => &self.config.permalinks.tag,
             TaxonomyKind::Author => &self.config.permalinks.author,
-        };
-        expand(pattern, &slugify(name), None)
+        }
+    }
+
+    /// The site path of a term, found by its display name.
+    pub fn term_permalink(&self, kind: TaxonomyKind, name: &str) -> String {
+        expand(self.pattern(kind), &slugify(name), None)
     }
 }
