@@ -2,9 +2,11 @@
 //!
 //! Data flows one way: [`config`] and [`content`] are loaded, [`markdown`] renders
 //! bodies, [`site`] indexes the articles, [`render`] produces pages through Tera,
-//! and [`output`] writes them. [`build`] strings the stages together.
+//! and [`output`] writes them along with feeds and sitemaps. [`build`] strings the stages
+//! together; [`check`] looks for broken links in a build.
 
 pub mod build;
+pub mod check;
 pub mod config;
 pub mod content;
 pub mod diagnostic;

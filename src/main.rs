@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
 use kiosque::build::{BuildOptions, build};
+use kiosque::check::{CheckOptions, check};
 use kiosque::diagnostic::Diagnostic;
 
 /// kiosque: a static site generator for tech news sites.
@@ -26,6 +27,8 @@ enum Command {
     New(NewArgs),
     /// Show why articles are related to one article: every candidate and each signal's part.
     ExplainRelated(ExplainArgs),
+    /// Build in memory and report broken links, anchors and images.
+    Check(CheckArgs),
 }
 
 /// Options shared by the commands that read a site.
@@ -61,6 +64,27 @@ struct BuildArgs {
 }
 
 #[derive(Args)]
+struct CheckArgs {
+    #[command(flatten)]
+    site: SiteArgs,
+    /// Include draft articles.
+    #[arg(long)]
+    drafts: bool,
+    /// Include articles dated in the future, and expired ones.
+    #[arg(long)]
+    future: bool,
+    /// Also request every external link (off by default: it goes over the network).
+    #[arg(long)]
+    external: bool,
+    /// External requests at once.
+    #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=64))]
+    concurrency: u16,
+    /// Seconds before an external request gives up.
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=300))]
+    timeout: u64,
+}
+
+#[derive(Args)]
 struct InitArgs {
     /// The folder to create.
     dir: PathBuf,
@@ -88,6 +112,7 @@ struct ExplainArgs {
 fn main() -> ExitCode {
     match Cli::parse().command {
         Command::Build(args) => run_build(args),
+        Command::Check(args) => run_check(args),
         Command::Init(args) => report(kiosque::scaffold::init(&args.dir).map(|()| {
             println!(
                 "Created a new site in {}. Next: cd {} && kiosque build",
@@ -199,6 +224,48 @@ fn run_explain(args: ExplainArgs) -> ExitCode {
         }
         Err(message) => {
             eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run_check(args: CheckArgs) -> ExitCode {
+    let options = CheckOptions {
+        build: BuildOptions {
+            root: args.site.root,
+            drafts: args.drafts,
+            future: args.future,
+            ..BuildOptions::default()
+        },
+        external: args.external,
+        concurrency: usize::from(args.concurrency),
+        timeout: Duration::from_secs(args.timeout),
+    };
+    match check(&options) {
+        Ok(report) => {
+            print_diagnostics(&report.warnings);
+            print_diagnostics(&report.problems);
+            let external = if args.external {
+                format!(", {} external URLs requested", report.external)
+            } else {
+                String::new()
+            };
+            println!(
+                "Checked {} links on {} pages{external}: {} problem(s).",
+                report.links,
+                report.pages,
+                report.problems.len()
+            );
+            if report.problems.is_empty() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            }
+        }
+        Err(diagnostics) => {
+            print_diagnostics(&diagnostics);
+            let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+            eprintln!("The site does not build ({errors} error(s)): nothing was checked.");
             ExitCode::FAILURE
         }
     }

@@ -91,6 +91,11 @@ impl Site {
         run
     }
 
+    /// A built text file (feed, sitemap).
+    pub fn text(&self, relative: &str) -> String {
+        fs_err::read_to_string(self.public().join(relative)).unwrap_or_else(|e| panic!("{e}"))
+    }
+
     pub fn public(&self) -> PathBuf {
         self.root().join("public")
     }
@@ -158,6 +163,28 @@ pub fn hrefs(html: &Html, selector: &str) -> Vec<String> {
     html.select(&sel(selector))
         .filter_map(|e| e.value().attr("href").map(str::to_string))
         .collect()
+}
+
+/// An attribute of the elements matching `selector`.
+pub fn attrs(html: &Html, selector: &str, attribute: &str) -> Vec<String> {
+    html.select(&sel(selector))
+        .filter_map(|e| e.value().attr(attribute).map(str::to_string))
+        .collect()
+}
+
+/// The JSON-LD of a page, parsed.
+pub fn json_ld(html: &Html) -> serde_json::Value {
+    let scripts: Vec<String> = html
+        .select(&sel(r#"script[type="application/ld+json"]"#))
+        .map(|e| e.text().collect())
+        .collect();
+    assert_eq!(scripts.len(), 1, "one JSON-LD script");
+    assert!(
+        !scripts[0].contains(['<', '>', '&']),
+        "JSON-LD must escape <, > and &: {}",
+        scripts[0]
+    );
+    serde_json::from_str(&scripts[0]).unwrap_or_else(|e| panic!("JSON-LD: {e}\n{}", scripts[0]))
 }
 
 /// The file a site-relative URL resolves to under `public/`, when it exists.
