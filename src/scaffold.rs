@@ -21,6 +21,9 @@ permalinks:
   category: /rubriques/:slug/
   tag: /tags/:slug/
   author: /auteurs/:slug/
+feeds:
+  limit: 20
+  content: summary
 menus:
   main:
     - { name: "À propos", url: "/a-propos/" }

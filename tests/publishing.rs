@@ -665,6 +665,7 @@ fn aliases_get_a_redirect_page_and_a_redirects_file() {
             "---\ntitle: Neuf\ndate: 2026-11-01\naliases: [\"/ancien/\", \"/vieux chemin/page.html\"]\n---\nx\n".to_string(),
         ),
         ("content/_redirects", "/promo https://example.com/ 302\n".to_string()),
+        ("content/robots.txt", "User-agent: *\nDisallow: /brouillons/\n".to_string()),
     ];
     let site = site_with(&articles, "");
     site.build();
@@ -688,6 +689,11 @@ fn aliases_get_a_redirect_page_and_a_redirects_file() {
         ["0; url=https://example.org/2026/11/neuf/"]
     );
     assert!(site.public().join("vieux chemin/page.html").is_file());
+    assert_eq!(
+        site.text("robots.txt"),
+        "User-agent: *\nDisallow: /brouillons/\n",
+        "the site's own robots.txt is kept"
+    );
 
     let run = site.run(&["build", "--base-url", "https://user.github.io/blog/"]);
     assert!(run.success, "{}", run.stderr);

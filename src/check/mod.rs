@@ -60,43 +60,55 @@ pub fn check(options: &CheckOptions) -> Result<CheckReport, Vec<Diagnostic>> {
     })?;
     let pages = parse_pages(&built.files);
     let sources = sources(&built.site);
+    let judge = Judge {
+        files: &built.files,
+        pages: &pages,
+        base: &base,
+    };
+    // Root-relative and absolute links mean the same on every page: judged once each.
+    let mut shared: Vec<(&str, LinkKind)> = pages
+        .values()
+        .flat_map(|page| &page.links)
+        .filter(|link| is_page_independent(&link.url))
+        .map(|link| (link.url.as_str(), link.kind))
+        .collect();
+    shared.sort_unstable();
+    shared.dedup();
+    let shared: HashMap<(&str, LinkKind), Verdict> = shared
+        .into_par_iter()
+        .map(|(url, kind)| ((url, kind), judge.verdict(&base, url, kind)))
+        .collect();
+    let verdicts: Vec<(&String, &Page<'_>, &Link, Verdict)> = pages
+        .par_iter()
+        .flat_map_iter(|(path, page)| {
+            let page_url = base
+                .join(path.trim_end_matches("index.html"))
+                .unwrap_or_else(|_| base.clone());
+            let shared = &shared;
+            let judge = &judge;
+            page.links.iter().filter_map(move |link| {
+                let verdict = match shared.get(&(link.url.as_str(), link.kind)) {
+                    Some(verdict) => verdict.clone(),
+                    None => judge.verdict(&page_url, &link.url, link.kind),
+                };
+                (verdict != Verdict::Fine).then_some((path, page, link, verdict))
+            })
+        })
+        .collect();
+    let links = pages.values().map(|page| page.links.len()).sum();
     let mut found = Findings::default();
-    let mut links = 0;
     let mut external_links: BTreeMap<String, Vec<Origin>> = BTreeMap::new();
-    for (path, page) in &pages {
-        let page_url = base
-            .join(path.trim_end_matches("index.html"))
-            .unwrap_or(base.clone());
-        for link in &page.links {
-            links += 1;
-            let Ok(target) = page_url.join(&link.url) else {
-                found.add(&sources, path, page, link, "is not a valid URL".into());
-                continue;
-            };
-            if !matches!(target.scheme(), "http" | "https") {
-                continue;
+    for (path, page, link, verdict) in verdicts {
+        match verdict {
+            Verdict::Fine => {}
+            Verdict::Broken(problem) => found.add(&sources, path, page, link, problem),
+            Verdict::External(url) if options.external => {
+                external_links.entry(url).or_default().push(Origin {
+                    page: path.clone(),
+                    index: link.index,
+                });
             }
-            match site_relative(&base, &target) {
-                Some(relative) => {
-                    if let Some(problem) =
-                        internal_problem(&built.files, &pages, &relative, &target, link.kind)
-                    {
-                        found.add(&sources, path, page, link, problem);
-                    }
-                }
-                None if options.external => {
-                    let mut without_fragment = target.clone();
-                    without_fragment.set_fragment(None);
-                    external_links
-                        .entry(without_fragment.into())
-                        .or_default()
-                        .push(Origin {
-                            page: path.clone(),
-                            index: link.index,
-                        });
-                }
-                None => {}
-            }
+            Verdict::External(_) => {}
         }
     }
     let external_count = external_links.len();
@@ -121,7 +133,7 @@ pub fn check(options: &CheckOptions) -> Result<CheckReport, Vec<Diagnostic>> {
 }
 
 /// What a link points to, for the message.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 enum LinkKind {
     Link,
     Image,
@@ -138,9 +150,10 @@ struct Link {
 }
 
 /// One built page: the links it has and the anchors it offers.
-#[derive(Debug, Default)]
-struct Page {
-    html: String,
+#[derive(Debug)]
+struct Page<'a> {
+    /// The page's text, borrowed from the build.
+    html: &'a str,
     links: Vec<Link>,
     ids: HashSet<String>,
 }
@@ -152,30 +165,32 @@ struct Origin {
 }
 
 /// Every HTML page of the build, parsed in parallel.
-fn parse_pages(files: &Files) -> BTreeMap<String, Page> {
-    let html: Vec<(&String, &Vec<u8>)> = files
+fn parse_pages(files: &Files) -> BTreeMap<String, Page<'_>> {
+    // Rendered pages are always UTF-8; copied `.html` files are the site's own business.
+    let html: Vec<(&String, &str)> = files
         .iter()
         .filter(|(path, _)| path.ends_with(".html"))
         .filter_map(|(path, contents)| match contents {
-            Contents::Bytes(bytes) => Some((path, bytes)),
+            Contents::Bytes(bytes) => Some((path, std::str::from_utf8(bytes).ok()?)),
             Contents::Copy(_) => None,
         })
         .collect();
     html.par_iter()
-        .map(|(path, bytes)| {
-            let text = String::from_utf8_lossy(bytes).into_owned();
-            ((*path).clone(), parse_page(text))
-        })
+        .map(|&(path, html)| (path.clone(), parse_page(html)))
         .collect()
 }
 
-fn parse_page(html: String) -> Page {
-    let document = Html::parse_document(&html);
+fn parse_page(html: &str) -> Page<'_> {
+    let document = Html::parse_document(html);
     let selector = Selector::parse(
         "a[href], area[href], link[href], img[src], img[srcset], source[src], source[srcset], script[src], iframe[src], video[poster], [id], a[name]",
     )
     .expect("a valid selector");
-    let mut page = Page::default();
+    let mut page = Page {
+        html,
+        links: Vec::new(),
+        ids: HashSet::new(),
+    };
     let mut push = |url: &str, kind: LinkKind| {
         let url = url.trim();
         if !url.is_empty() {
@@ -216,7 +231,6 @@ fn parse_page(html: String) -> Page {
             }
         }
     }
-    page.html = html;
     page
 }
 
@@ -228,43 +242,87 @@ fn site_relative(base: &Url, target: &Url) -> Option<String> {
     target.path().strip_prefix(base.path()).map(str::to_string)
 }
 
-/// What is wrong with a link inside the site, if anything.
-fn internal_problem(
-    files: &Files,
-    pages: &BTreeMap<String, Page>,
-    relative: &str,
-    target: &Url,
-    kind: LinkKind,
-) -> Option<String> {
-    let decoded = percent_encoding::percent_decode_str(relative)
-        .decode_utf8_lossy()
-        .into_owned();
-    let Ok(mut file) = safe_path(&format!("/{decoded}")) else {
-        return Some("leaves the site".into());
-    };
-    if !files.contains_key(&file) {
-        // A folder without its slash: static hosts redirect to `folder/`.
-        let folder = format!("{file}/index.html");
-        if files.contains_key(&folder) {
-            file = folder;
-        } else {
-            return Some(match kind {
-                LinkKind::Link => "points to a page that does not exist".into(),
-                LinkKind::Image => "is a missing image".into(),
-                LinkKind::Resource => "points to a file that does not exist".into(),
-            });
+/// What a check makes of one link.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Verdict {
+    /// On the site and found, or a scheme that is not checked (`mailto:`).
+    Fine,
+    /// On the site, and what is wrong with it.
+    Broken(String),
+    /// Elsewhere: the URL to request, without its fragment.
+    External(String),
+}
+
+/// Whether a link means the same on every page: it has a scheme, or starts with `/`.
+fn is_page_independent(url: &str) -> bool {
+    let scheme = url.split_once(':').map_or("", |(scheme, _)| scheme);
+    url.starts_with('/')
+        || (scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+            && scheme
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.')))
+}
+
+/// Resolves links against the build.
+struct Judge<'a> {
+    files: &'a Files,
+    pages: &'a BTreeMap<String, Page<'a>>,
+    base: &'a Url,
+}
+
+impl Judge<'_> {
+    /// The verdict on `url`, written on the page at `page_url`.
+    fn verdict(&self, page_url: &Url, url: &str, kind: LinkKind) -> Verdict {
+        let Ok(mut target) = page_url.join(url) else {
+            return Verdict::Broken("is not a valid URL".into());
+        };
+        if !matches!(target.scheme(), "http" | "https") {
+            return Verdict::Fine;
+        }
+        match site_relative(self.base, &target) {
+            Some(relative) => match self.internal_problem(&relative, &target, kind) {
+                Some(problem) => Verdict::Broken(problem),
+                None => Verdict::Fine,
+            },
+            None => {
+                target.set_fragment(None);
+                Verdict::External(target.into())
+            }
         }
     }
-    let fragment = target.fragment().unwrap_or("");
-    if fragment.is_empty() || fragment == "top" {
-        return None;
-    }
-    let fragment = percent_encoding::percent_decode_str(fragment).decode_utf8_lossy();
-    match pages.get(&file) {
-        Some(page) if !page.ids.contains(fragment.as_ref()) => Some(format!(
-            "points to the anchor #{fragment}, which {file} does not have"
-        )),
-        _ => None,
+
+    /// What is wrong with a link inside the site, if anything.
+    fn internal_problem(&self, relative: &str, target: &Url, kind: LinkKind) -> Option<String> {
+        let decoded = percent_encoding::percent_decode_str(relative)
+            .decode_utf8_lossy()
+            .into_owned();
+        let Ok(mut file) = safe_path(&format!("/{decoded}")) else {
+            return Some("leaves the site".into());
+        };
+        if !self.files.contains_key(&file) {
+            // A folder without its slash: static hosts redirect to `folder/`.
+            let folder = format!("{file}/index.html");
+            if self.files.contains_key(&folder) {
+                file = folder;
+            } else {
+                return Some(match kind {
+                    LinkKind::Link => "points to a page that does not exist".into(),
+                    LinkKind::Image => "is a missing image".into(),
+                    LinkKind::Resource => "points to a file that does not exist".into(),
+                });
+            }
+        }
+        let fragment = target.fragment().unwrap_or("");
+        if fragment.is_empty() || fragment == "top" {
+            return None;
+        }
+        let fragment = percent_encoding::percent_decode_str(fragment).decode_utf8_lossy();
+        match self.pages.get(&file) {
+            Some(page) if !page.ids.contains(fragment.as_ref()) => Some(format!(
+                "points to the anchor #{fragment}, which {file} does not have"
+            )),
+            _ => None,
+        }
     }
 }
 
@@ -295,7 +353,7 @@ impl Findings {
         &mut self,
         sources: &HashMap<String, &Body>,
         path: &str,
-        page: &Page,
+        page: &Page<'_>,
         link: &Link,
         problem: String,
     ) {
@@ -311,14 +369,16 @@ impl Findings {
             );
             return;
         }
-        let (line, column) = find_in_html(&page.html, &link.url)
-            .map_or((1, 1), |offset| line_column(&page.html, offset));
+        let key = (link.url.clone(), problem);
+        if let Some((_, count)) = self.in_templates.get_mut(&key) {
+            *count += 1;
+            return;
+        }
+        let (line, column) = find_in_html(page.html, &link.url)
+            .map_or((1, 1), |offset| line_column(page.html, offset));
         let diagnostic = Diagnostic::error(&PathBuf::from(path), line, column, message)
             .with_help("this link is in a template, a menu or site.yaml: fix it there");
-        self.in_templates
-            .entry((link.url.clone(), problem))
-            .and_modify(|(_, count)| *count += 1)
-            .or_insert((diagnostic, 1));
+        self.in_templates.insert(key, (diagnostic, 1));
     }
 
     fn into_diagnostics(self) -> Vec<Diagnostic> {

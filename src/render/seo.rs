@@ -235,9 +235,11 @@ fn news_article(
         "datePublished": rfc3339(&article.date),
         "dateModified": rfc3339(article.updated.as_ref().unwrap_or(&article.date)),
         "inLanguage": site.language_of(article),
-        "author": authors,
         "publisher": publisher(site),
     });
+    if !authors.is_empty() {
+        value["author"] = json!(authors);
+    }
     if let Some(image) = image {
         value["image"] = image_object(image);
     }
