@@ -185,10 +185,22 @@ fn write_one(path: &Path, contents: &Contents) -> std::io::Result<bool> {
     }
     let dir = path.parent().expect("output files live in a folder");
     fs_err::create_dir_all(dir)?;
-    let mut temporary = tempfile::NamedTempFile::new_in(dir)?;
+    let mut temporary = temporary_file().tempfile_in(dir)?;
     std::io::Write::write_all(&mut temporary, &bytes)?;
     temporary.persist(path).map_err(|e| e.error)?;
     Ok(true)
+}
+
+/// Temporary files are private (0600) by default; what a web server publishes must be
+/// readable by it: 0644, as files created in place would be.
+fn temporary_file() -> tempfile::Builder<'static, 'static> {
+    let mut builder = tempfile::Builder::new();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o644));
+    }
+    builder
 }
 
 /// Whether the file at `path` already holds exactly `bytes`; its size is checked
@@ -258,5 +270,18 @@ mod tests {
         assert_eq!(third.removed, 1);
         assert!(!out.join("b").exists());
         assert!(out.join(MARKER).is_file());
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = fs_err::metadata(out.join("a/index.html"))
+                .unwrap()
+                .permissions()
+                .mode();
+            assert_eq!(
+                mode & 0o777,
+                0o644,
+                "web servers must be able to read the output"
+            );
+        }
     }
 }
