@@ -8,7 +8,7 @@ use rayon::prelude::*;
 use crate::config::{self, Config};
 use crate::content::{self, Body, Content, LoadOptions};
 use crate::diagnostic::Diagnostic;
-use crate::markdown::{self, LinkMap, MarkdownOptions, Rendered};
+use crate::markdown::{self, CodeHighlighter, ExternalLinks, LinkMap, MarkdownOptions, Rendered};
 use crate::output::{self, Contents, Files, WriteStats};
 use crate::render::{self, Templates};
 use crate::site::{self, Site};
@@ -93,9 +93,6 @@ pub fn prepare(options: &BuildOptions) -> Result<Prepared, Vec<Diagnostic>> {
     diagnostics.extend(load_diagnostics);
     laps.lap("load");
 
-    diagnostics.extend(render_markdown(&config, &mut content));
-    laps.lap("markdown");
-
     let templates = match templates {
         Ok(templates) => Some(templates),
         Err(errors) => {
@@ -103,6 +100,13 @@ pub fn prepare(options: &BuildOptions) -> Result<Prepared, Vec<Diagnostic>> {
             None
         }
     };
+    // Shortcodes are rendered with the page templates: the templates load first.
+    let shortcodes = templates
+        .as_ref()
+        .map(|templates| templates as &dyn markdown::ShortcodeRenderer);
+    diagnostics.extend(render_markdown(&config, &mut content, shortcodes));
+    laps.lap("markdown");
+
     fail_on_errors(&mut diagnostics, options.strict)?;
     let templates = templates.expect("template errors were reported above");
     let next_scheduled = content.next_scheduled;
@@ -200,8 +204,13 @@ fn fail_on_errors(diagnostics: &mut Vec<Diagnostic>, strict: bool) -> Result<(),
     Ok(())
 }
 
-/// Renders every Markdown body in parallel; returns their diagnostics.
-fn render_markdown(config: &Config, content: &mut Content) -> Vec<Diagnostic> {
+/// Renders every Markdown body in parallel, then checks the anchors of `@/` links
+/// against the headings of their targets; returns the diagnostics.
+fn render_markdown(
+    config: &Config,
+    content: &mut Content,
+    shortcodes: Option<&dyn markdown::ShortcodeRenderer>,
+) -> Vec<Diagnostic> {
     let links: LinkMap = content
         .articles
         .iter()
@@ -213,29 +222,60 @@ fn render_markdown(config: &Config, content: &mut Content) -> Vec<Diagnostic> {
                 .map(|p| (p.path.clone(), p.permalink.clone())),
         )
         .collect();
+    let highlighter = CodeHighlighter::new();
+    let non_empty = |value: &str| (!value.is_empty()).then(|| value.to_string());
     let options = MarkdownOptions {
         links: &links,
         base_path: &config.base_path,
+        external_links: ExternalLinks {
+            site_host: config.host(),
+            rel: non_empty(&config.external_links.rel),
+            target: non_empty(&config.external_links.target),
+        },
         read_also_after: config.read_also.after_paragraph,
         read_also_min_paragraphs: config.read_also.min_paragraphs,
+        shortcodes,
+        highlighter: &highlighter,
     };
-    let render = |body: &Body, rendered: &mut Rendered| {
+    let render = |body: &Body, lang: &str, rendered: &mut Rendered| {
         let (result, diagnostics) =
-            markdown::render(&body.file, &body.markdown, body.line, &options);
+            markdown::render(&body.file, &body.markdown, body.line, lang, &options);
         *rendered = result;
         diagnostics
     };
     let mut diagnostics: Vec<Diagnostic> = content
         .articles
         .par_iter_mut()
-        .flat_map_iter(|a| render(&a.body, &mut a.rendered))
+        .flat_map_iter(|a| {
+            let lang = a.lang.as_deref().unwrap_or(&config.language);
+            render(&a.body, lang, &mut a.rendered)
+        })
         .collect();
     for page in &mut content.pages {
-        diagnostics.extend(render(&page.body, &mut page.rendered));
+        diagnostics.extend(render(&page.body, &config.language, &mut page.rendered));
     }
     for author in &mut content.authors {
-        diagnostics.extend(render(&author.body, &mut author.rendered));
+        diagnostics.extend(render(&author.body, &config.language, &mut author.rendered));
     }
+    let bodies = content
+        .articles
+        .iter()
+        .map(|a| (a.path.as_str(), &a.body, &a.rendered))
+        .chain(
+            content
+                .pages
+                .iter()
+                .map(|p| (p.path.as_str(), &p.body, &p.rendered)),
+        )
+        .map(|(path, body, rendered)| {
+            (
+                path,
+                body.file.as_path(),
+                &rendered.toc[..],
+                &rendered.anchor_links[..],
+            )
+        });
+    diagnostics.extend(markdown::check_anchors(bodies));
     diagnostics
 }
 

@@ -29,6 +29,7 @@ struct RawConfig {
     read_also: ReadAlso,
     feeds: Feeds,
     logo: Option<String>,
+    external_links: ExternalLinks,
     menus: BTreeMap<String, Vec<MenuItem>>,
     extra: serde_yaml::Value,
 }
@@ -48,6 +49,7 @@ const KNOWN_KEYS: &[&str] = &[
     "read_also",
     "feeds",
     "logo",
+    "external_links",
     "menus",
     "extra",
 ];
@@ -68,6 +70,7 @@ impl Default for RawConfig {
             read_also: ReadAlso::default(),
             feeds: Feeds::default(),
             logo: None,
+            external_links: ExternalLinks::default(),
             menus: BTreeMap::new(),
             extra: serde_yaml::Value::Null,
         }
@@ -185,6 +188,25 @@ impl Default for ReadAlso {
     }
 }
 
+/// What links to other sites get in article bodies.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ExternalLinks {
+    /// The `rel` attribute, such as `noopener` or `nofollow noopener`; empty for none.
+    pub rel: String,
+    /// The `target` attribute, such as `_blank`; empty for none.
+    pub target: String,
+}
+
+impl Default for ExternalLinks {
+    fn default() -> Self {
+        Self {
+            rel: "noopener".into(),
+            target: String::new(),
+        }
+    }
+}
+
 /// One entry of a menu.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -219,6 +241,7 @@ pub struct Config {
     pub feeds: Feeds,
     /// The site's logo, a site path: the publisher's logo in structured data.
     pub logo: Option<String>,
+    pub external_links: ExternalLinks,
     pub menus: BTreeMap<String, Vec<MenuItem>>,
     pub extra: serde_yaml::Value,
 }
@@ -237,6 +260,14 @@ impl Config {
     /// The absolute URL of a site path such as `/2026/11/x/`.
     pub fn absolute_url(&self, path: &str) -> String {
         format!("{}{}", self.base_url, path.trim_start_matches('/'))
+    }
+
+    /// The host of `base_url`, to tell links that leave the site.
+    pub fn host(&self) -> String {
+        url::Url::parse(&self.base_url)
+            .ok()
+            .and_then(|url| url.host_str().map(str::to_string))
+            .unwrap_or_default()
     }
 
     /// A site path with the base path in front, for links inside pages.
@@ -384,6 +415,14 @@ fn validate(
             "set it to the number of articles a feed holds, such as 20",
         ));
     }
+    let attribute_ok = |value: &str| !value.contains(['"', '<', '>', '&']);
+    if !attribute_ok(&raw.external_links.rel) || !attribute_ok(&raw.external_links.target) {
+        errors.push(error_at(
+            "external_links",
+            "external_links.rel and .target cannot hold quotes, `<`, `>` or `&`".into(),
+            "use plain words such as rel: \"noopener noreferrer\" and target: _blank",
+        ));
+    }
     if !raw
         .theme
         .chars()
@@ -422,6 +461,7 @@ fn validate(
         read_also: raw.read_also,
         feeds: raw.feeds,
         logo: raw.logo,
+        external_links: raw.external_links,
         menus: raw.menus,
         extra: raw.extra,
     })

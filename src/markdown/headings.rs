@@ -13,48 +13,69 @@ pub struct TocEntry {
     pub title: String,
 }
 
-/// Gives every heading an id (keeping ids written with `{#id}`), and lists them.
-pub fn assign_ids(mut events: Vec<Event<'_>>) -> (Vec<Event<'_>>, Vec<TocEntry>) {
+/// Gives every heading an id (keeping ids written with `{#id}`) and a link to itself
+/// shown on hover, and lists them.
+pub fn assign_ids(events: Vec<Event<'_>>) -> (Vec<Event<'_>>, Vec<TocEntry>) {
     let mut used = HashSet::new();
     let mut toc = Vec::new();
-    let mut index = 0;
-    while index < events.len() {
-        if let Event::Start(Tag::Heading { level, id, .. }) = &events[index] {
-            let level = *level;
-            let written_id = id.as_ref().map(|id| id.to_string());
-            let end = events[index..]
-                .iter()
-                .position(|e| matches!(e, Event::End(TagEnd::Heading(_))))
-                .map_or(events.len(), |i| index + i);
-            let title: String = events[index + 1..end]
-                .iter()
-                .filter_map(|e| match e {
-                    Event::Text(t) | Event::Code(t) => Some(t.as_ref()),
-                    _ => None,
-                })
-                .collect();
-            let base = written_id.unwrap_or_else(|| {
-                let slug = crate::content::permalink::slugify(&title);
-                if slug.is_empty() {
-                    "section".to_string()
-                } else {
-                    slug
-                }
-            });
-            let unique = unique_id(&base, &mut used);
-            if let Event::Start(Tag::Heading { id, .. }) = &mut events[index] {
-                *id = Some(CowStr::from(unique.clone()));
+    let mut out = Vec::with_capacity(events.len() + 8);
+    let mut events = events.into_iter();
+    while let Some(event) = events.next() {
+        let Event::Start(Tag::Heading {
+            level,
+            id,
+            classes,
+            attrs,
+        }) = event
+        else {
+            out.push(event);
+            continue;
+        };
+        let mut inside = Vec::new();
+        let mut end = None;
+        for event in events.by_ref() {
+            if let Event::End(TagEnd::Heading(_)) = event {
+                end = Some(event);
+                break;
             }
-            toc.push(TocEntry {
-                level: heading_number(level),
-                id: unique,
-                title,
-            });
-            index = end;
+            inside.push(event);
         }
-        index += 1;
+        let title: String = inside
+            .iter()
+            .filter_map(|e| match e {
+                Event::Text(t) | Event::Code(t) => Some(t.as_ref()),
+                _ => None,
+            })
+            .collect();
+        let base = id.map(|id| id.to_string()).unwrap_or_else(|| {
+            let slug = crate::content::permalink::slugify(&title);
+            if slug.is_empty() {
+                "section".to_string()
+            } else {
+                slug
+            }
+        });
+        let unique = unique_id(&base, &mut used);
+        // An id written with `{#id}` may hold any character: escape it like the writer does.
+        let mut anchor = String::from(" <a class=\"anchor\" href=\"#");
+        let _ = pulldown_cmark_escape::escape_html(&mut anchor, &unique);
+        anchor.push_str("\" aria-hidden=\"true\" tabindex=\"-1\">#</a>");
+        out.push(Event::Start(Tag::Heading {
+            level,
+            id: Some(CowStr::from(unique.clone())),
+            classes,
+            attrs,
+        }));
+        out.extend(inside);
+        out.push(Event::InlineHtml(CowStr::from(anchor)));
+        out.extend(end);
+        toc.push(TocEntry {
+            level: heading_number(level),
+            id: unique,
+            title: title.trim().to_string(),
+        });
     }
-    (events, toc)
+    (out, toc)
 }
 
 fn unique_id(base: &str, used: &mut HashSet<String>) -> String {
@@ -87,5 +108,18 @@ mod tests {
         let ids: Vec<_> = toc.iter().map(|t| t.id.as_str()).collect();
         assert_eq!(ids, ["elements-cles", "elements-cles-1", "fin"]);
         assert_eq!(toc[2].level, 3);
+    }
+
+    #[test]
+    fn headings_link_to_themselves() {
+        let events: Vec<_> = Parser::new("## Un *titre*\n").collect();
+        let (events, toc) = assign_ids(events);
+        let mut html = String::new();
+        pulldown_cmark::html::push_html(&mut html, events.into_iter());
+        assert_eq!(
+            html,
+            "<h2 id=\"un-titre\">Un <em>titre</em> <a class=\"anchor\" href=\"#un-titre\" aria-hidden=\"true\" tabindex=\"-1\">#</a></h2>\n"
+        );
+        assert_eq!(toc[0].title, "Un titre");
     }
 }

@@ -1,7 +1,15 @@
-//! Markdown to HTML with pulldown-cmark, through small adapters over its event stream.
+//! Markdown to HTML with pulldown-cmark, through small adapters over its event stream:
+//! shortcodes (on the source), links, code, French typography, headings, alerts,
+//! tables and footnotes, each in its own module.
 
+mod alerts;
+mod footnotes;
 mod headings;
+pub mod highlight;
 mod links;
+mod shortcodes;
+mod tables;
+mod typography;
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -11,6 +19,9 @@ use serde::Serialize;
 
 use crate::diagnostic::{Diagnostic, line_column};
 pub use headings::TocEntry;
+pub use highlight::CodeHighlighter;
+pub use links::{AnchorLink, ExternalLinks, check_anchors};
+pub use shortcodes::{Args as ShortcodeArgs, ShortcodeError, ShortcodeRenderer};
 
 /// Words a reader reads in a minute, for the reading time.
 const WORDS_PER_MINUTE: usize = 230;
@@ -36,6 +47,9 @@ pub struct Rendered {
     /// Site paths this body links to, for "read also" (never suggest what the text already links).
     #[serde(skip)]
     pub internal_links: Vec<String>,
+    /// `@/…#anchor` links, checked against their targets once every body is rendered.
+    #[serde(skip)]
+    pub anchor_links: Vec<AnchorLink>,
 }
 
 /// What a Markdown body may link to with `@/path.md`: content path → site path.
@@ -46,10 +60,22 @@ pub struct MarkdownOptions<'a> {
     pub links: &'a LinkMap,
     /// The site's base path, put in front of resolved `@/` links.
     pub base_path: &'a str,
+    /// `rel` and `target` of links that leave the site.
+    pub external_links: ExternalLinks,
     /// Put the read-also slot after this top-level paragraph...
     pub read_also_after: usize,
     /// ...when the body has at least this many top-level paragraphs.
     pub read_also_min_paragraphs: usize,
+    /// Renders shortcode templates; `None` when the templates failed to load.
+    pub shortcodes: Option<&'a dyn ShortcodeRenderer>,
+    pub highlighter: &'a CodeHighlighter,
+}
+
+/// Something wrong in a body, before it is located in its file.
+#[derive(Debug)]
+pub struct Problem {
+    pub message: String,
+    pub help: String,
 }
 
 fn parser_options() -> Options {
@@ -59,13 +85,16 @@ fn parser_options() -> Options {
         | Options::ENABLE_TASKLISTS
         | Options::ENABLE_SMART_PUNCTUATION
         | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_GFM
 }
 
-/// Renders the Markdown of `file`, whose body starts on line `first_line` of the file.
+/// Renders the Markdown of `file`, whose body starts on line `first_line` of the file,
+/// written in the language `lang`.
 pub fn render(
     file: &Path,
     markdown: &str,
     first_line: usize,
+    lang: &str,
     options: &MarkdownOptions<'_>,
 ) -> (Rendered, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
@@ -73,33 +102,95 @@ pub fn render(
         let (line, column) = line_column(markdown, offset);
         (line + first_line - 1, column)
     };
-    let mut internal_links = Vec::new();
-    let events: Vec<Event<'_>> = Parser::new_ext(markdown, parser_options())
+    let located = |offset: usize, problem: Problem, error: bool| {
+        let (line, column) = at(offset);
+        let diagnostic = if error {
+            Diagnostic::error(file, line, column, problem.message)
+        } else {
+            Diagnostic::warning(file, line, column, problem.message)
+        };
+        diagnostic.with_help(problem.help)
+    };
+
+    let mut expanded = shortcodes::expand(
+        markdown,
+        parser_options(),
+        &shortcodes::CallContext {
+            renderer: options.shortcodes,
+            lang,
+            base_path: options.base_path,
+        },
+    );
+    for (offset, problem) in std::mem::take(&mut expanded.problems) {
+        diagnostics.push(located(offset, problem, true));
+    }
+
+    let mut links = links::Links::new(options);
+    let mut code_offsets = Vec::new();
+    let events: Vec<Event<'_>> = Parser::new_ext(&expanded.source, parser_options())
         .into_offset_iter()
         .map(|(event, range)| {
-            let (event, problem) = links::rewrite(event, options, &mut internal_links);
+            let offset = expanded.original_offset(range.start);
+            if let Event::Start(Tag::CodeBlock(_)) = event {
+                code_offsets.push(offset);
+            }
+            let (event, problem) = links.rewrite(event, offset);
             if let Some(problem) = problem {
-                let (line, column) = at(range.start);
-                diagnostics.push(
-                    Diagnostic::error(file, line, column, problem.message).with_help(problem.help),
-                );
+                diagnostics.push(located(offset, problem, true));
             }
             event
         })
         .collect();
+    let events = expanded.substitute(events);
+    let (events, code_problems) = options.highlighter.adapt(events);
+    for (index, problem) in code_problems {
+        diagnostics.push(located(
+            code_offsets.get(index).copied().unwrap_or(0),
+            problem,
+            false,
+        ));
+    }
+    let events = if typography::is_french(lang) {
+        typography::french(events)
+    } else {
+        events
+    };
     let (events, toc) = headings::assign_ids(events);
+    let events = tables::scrollable(alerts::alerts(events, lang));
 
     let mut rendered = Rendered {
         toc,
-        internal_links,
+        internal_links: links.internal,
+        anchor_links: links
+            .anchors
+            .into_iter()
+            .map(|(path, anchor, offset)| {
+                let (line, column) = at(offset);
+                AnchorLink {
+                    path,
+                    anchor,
+                    line,
+                    column,
+                }
+            })
+            .collect(),
         ..Rendered::default()
     };
+    // The summary is shown away from the notes: it keeps no footnote references.
+    let summary: Vec<Event<'_>> = events[..summary_end(&events)]
+        .iter()
+        .filter(|e| !matches!(e, Event::FootnoteReference(_)))
+        .cloned()
+        .collect();
+    pulldown_cmark::html::push_html(&mut rendered.summary_html, summary.iter().cloned());
+    rendered.summary_text = plain_text(&summary);
+    let events = footnotes::footnotes(events, lang);
+
     let top_level_paragraphs = count_top_level_paragraphs(&events);
     let read_also_after = (top_level_paragraphs >= options.read_also_min_paragraphs)
         .then_some(options.read_also_after);
-    let summary_end = summary_end(&events);
 
-    // Render in chunks so the read-also slot and the summary end are byte offsets in `html`.
+    // Render in chunks so the read-also slot is a byte offset in `html`.
     let mut html = String::with_capacity(markdown.len() * 3 / 2);
     let mut depth = 0usize;
     let mut paragraphs = 0usize;
@@ -132,11 +223,6 @@ pub fn render(
     }
     pulldown_cmark::html::push_html(&mut html, events[chunk_start..].iter().cloned());
     rendered.html = html;
-    pulldown_cmark::html::push_html(
-        &mut rendered.summary_html,
-        events[..summary_end].iter().cloned(),
-    );
-    rendered.summary_text = plain_text(&events[..summary_end]);
     rendered.word_count = rendered
         .text
         .split_whitespace()
@@ -204,18 +290,36 @@ fn plain_text(events: &[Event<'_>]) -> String {
 mod tests {
     use super::*;
 
-    fn options(links: &LinkMap) -> MarkdownOptions<'_> {
+    fn options<'a>(links: &'a LinkMap, highlighter: &'a CodeHighlighter) -> MarkdownOptions<'a> {
         MarkdownOptions {
             links,
             base_path: "/",
+            external_links: ExternalLinks {
+                site_host: "kiosque.example".into(),
+                rel: Some("noopener external".into()),
+                target: Some("_blank".into()),
+            },
             read_also_after: 2,
             read_also_min_paragraphs: 3,
+            shortcodes: None,
+            highlighter,
         }
     }
 
-    fn render_md(markdown: &str) -> (Rendered, Vec<Diagnostic>) {
+    fn render_lang(markdown: &str, lang: &str) -> (Rendered, Vec<Diagnostic>) {
         let links = LinkMap::from([("articles/a.md".to_string(), "/2026/11/a/".to_string())]);
-        render(Path::new("x.md"), markdown, 5, &options(&links))
+        let highlighter = CodeHighlighter::new();
+        render(
+            Path::new("x.md"),
+            markdown,
+            5,
+            lang,
+            &options(&links, &highlighter),
+        )
+    }
+
+    fn render_md(markdown: &str) -> (Rendered, Vec<Diagnostic>) {
+        render_lang(markdown, "en")
     }
 
     #[test]
@@ -226,7 +330,7 @@ mod tests {
         assert!(r.html.contains("<table>"));
         assert!(r.html.contains("<del>non</del>"));
         assert!(r.html.contains("“oui”"));
-        assert!(r.html.contains("footnote-definition"));
+        assert!(r.html.contains("<section class=\"footnotes\""));
         assert!(r.html.contains("checkbox"));
     }
 
@@ -273,5 +377,96 @@ mod tests {
         assert!(!lower.contains("javascript:"));
         assert!(!lower.contains("vbscript:"));
         assert!(!lower.contains("data:"));
+    }
+
+    #[test]
+    fn french_text_gets_french_typography_and_english_keeps_its_own() {
+        let (fr, _) = render_lang("Il a dit \"oui\" : enfin !\n", "fr");
+        assert_eq!(
+            fr.html,
+            "<p>Il a dit «\u{A0}oui\u{A0}»\u{A0}: enfin\u{202F}!</p>\n"
+        );
+        let (en, _) = render_lang("He said \"yes\": at last!\n", "en");
+        assert_eq!(en.html, "<p>He said “yes”: at last!</p>\n");
+    }
+
+    #[test]
+    fn external_links_get_rel_and_target_internal_ones_do_not() {
+        let (r, _) = render_md(
+            "[a](https://rust-lang.org/ \"Rust\") [b](https://kiosque.example/x/) [c](/x/) [d](@/articles/a.md)\n",
+        );
+        assert!(r.html.contains("<a href=\"https://rust-lang.org/\" title=\"Rust\" rel=\"noopener external\" target=\"_blank\">a</a>"), "{}", r.html);
+        assert!(
+            r.html
+                .contains("<a href=\"https://kiosque.example/x/\">b</a>"),
+            "{}",
+            r.html
+        );
+        assert!(r.html.contains("<a href=\"/x/\">c</a>"), "{}", r.html);
+        assert!(
+            r.html.contains("<a href=\"/2026/11/a/\">d</a>"),
+            "{}",
+            r.html
+        );
+    }
+
+    #[test]
+    fn anchor_links_are_kept_with_their_position() {
+        let (r, _) = render_md("Texte.\n\nVoir [a](@/articles/a.md#installation).\n");
+        assert_eq!(
+            r.anchor_links,
+            [AnchorLink {
+                path: "articles/a.md".into(),
+                anchor: "installation".into(),
+                line: 7,
+                column: 6
+            }]
+        );
+    }
+
+    #[test]
+    fn code_is_highlighted_and_fence_problems_are_located_warnings() {
+        let (r, d) = render_md("Texte.\n\n```rust {hl_line=[1]}\nfn main() {}\n```\n");
+        assert!(
+            r.html.contains("<span class=\"hl-keyword\">fn</span>"),
+            "{}",
+            r.html
+        );
+        assert_eq!(d.len(), 1);
+        assert!(!d[0].is_error());
+        assert_eq!((d[0].line, d[0].column), (7, 1));
+    }
+
+    #[test]
+    fn summaries_keep_no_footnote_reference() {
+        let (r, _) = render_md("Premier[^1] paragraphe.\n\n[^1]: Une note.\n");
+        assert_eq!(r.summary_html, "<p>Premier paragraphe.</p>\n");
+        assert!(r.html.contains("fnref-1"));
+    }
+
+    #[test]
+    fn headings_alerts_and_tables_in_one_body() {
+        let (r, _) = render_lang(
+            "## Étape un\n\n> [!TIP]\n> Astuce.\n\n| a |\n|---|\n| 1 |\n",
+            "fr",
+        );
+        assert!(
+            r.html
+                .starts_with("<h2 id=\"etape-un\">Étape un <a class=\"anchor\""),
+            "{}",
+            r.html
+        );
+        assert!(
+            r.html.contains(
+                "<div class=\"alert alert-tip\" role=\"note\">\n<p class=\"alert-title\">Astuce</p>"
+            ),
+            "{}",
+            r.html
+        );
+        assert!(
+            r.html.contains("<div class=\"table-scroll\">\n<table>"),
+            "{}",
+            r.html
+        );
     }
 }

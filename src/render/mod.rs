@@ -2,6 +2,7 @@
 
 mod archives;
 mod seo;
+mod shortcodes;
 mod sidebars;
 pub mod templates;
 mod views;

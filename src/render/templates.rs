@@ -93,6 +93,11 @@ impl Templates {
         self.tera.contains_template(name)
     }
 
+    /// The names of every template, site and theme (theme ones start with `themes/<theme>/`).
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.files.keys().map(String::as_str)
+    }
+
     /// A Tera error as a diagnostic on the template file.
     fn diagnostic(&self, error: &tera::Error) -> Diagnostic {
         match error.kind() {
