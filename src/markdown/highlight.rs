@@ -118,6 +118,14 @@ fn write_block(highlighter: &mut Highlighter, fence: &Fence, code: &str) -> Stri
     }
     html.push('>');
     let code = code.strip_suffix('\n').unwrap_or(code);
+    let diff = matches!(
+        fence
+            .lang
+            .as_deref()
+            .map(str::to_ascii_lowercase)
+            .as_deref(),
+        Some("diff" | "patch")
+    );
     let tokens = fence
         .lang
         .as_deref()
@@ -128,7 +136,7 @@ fn write_block(highlighter: &mut Highlighter, fence: &Fence, code: &str) -> Stri
         })
         .map(|spans| arborium_highlight::spans_to_flat_tokens(code, spans))
         .unwrap_or_default();
-    write_lines(&mut html, code, &tokens, fence);
+    write_lines(&mut html, code, &tokens, fence, diff);
     html.push_str("</code></pre>\n</figure>\n");
     html
 }
@@ -140,6 +148,7 @@ fn write_lines(
     code: &str,
     tokens: &[arborium_highlight::FlatToken],
     fence: &Fence,
+    diff: bool,
 ) {
     let wrap = fence.linenos || !fence.hl_lines.is_empty();
     let mut tokens = tokens.iter().peekable();
@@ -162,7 +171,7 @@ fn write_lines(
             match tokens.peek() {
                 Some(token) if (token.start as usize) <= at => {
                     let stop = (token.end as usize).min(end);
-                    match arborium_theme::highlights::tag_to_name(token.tag) {
+                    match class_name(token.tag, diff) {
                         Some(name) => {
                             html.push_str("<span class=\"hl-");
                             html.push_str(name);
@@ -192,6 +201,16 @@ fn write_lines(
             html.push('\n');
         }
         offset += line.len();
+    }
+}
+
+/// The class of a token. The diff grammar marks added lines as strings and removed
+/// ones as keywords ("arbitrary", says its query): give them the diff classes.
+fn class_name(tag: &str, diff: bool) -> Option<&'static str> {
+    match (tag, diff) {
+        ("s", true) => Some("diff-add"),
+        ("k", true) => Some("diff-delete"),
+        _ => arborium_theme::highlights::tag_to_name(tag),
     }
 }
 
@@ -423,6 +442,19 @@ mod tests {
     fn tokens_never_cross_line_wrappers() {
         let html = block("rust {linenos}", "/* one\ntwo */ fn x() {}\n");
         assert!(html.contains("<span class=\"line\"><span class=\"hl-comment\">/* one</span></span>\n<span class=\"line\"><span class=\"hl-comment\">two */</span>"), "{html}");
+    }
+
+    #[test]
+    fn diff_lines_get_diff_classes() {
+        let html = block("diff", "-old\n+new\n same\n");
+        assert!(
+            html.contains("<span class=\"hl-diff-delete\">-old</span>"),
+            "{html}"
+        );
+        assert!(
+            html.contains("<span class=\"hl-diff-add\">+new</span>"),
+            "{html}"
+        );
     }
 
     #[test]
