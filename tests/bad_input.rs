@@ -20,6 +20,8 @@ const CASES: &[&str] = &[
     "bad-template-undefined",
     "bad-several",
     "bad-related-pin",
+    "bad-anchor",
+    "bad-shortcode",
 ];
 
 #[test]

@@ -208,7 +208,11 @@ pub fn expand(
                 *count += 1;
                 let vars = variables(args, *count, context, None);
                 match render(context, name, &vars) {
-                    Ok(html) => Some((html, standalone)),
+                    // A template file's last line break is not part of a call in a sentence.
+                    Ok(html) if !standalone => {
+                        Some((html.trim_end_matches('\n').to_string(), false))
+                    }
+                    Ok(html) => Some((html, true)),
                     Err(problem) => {
                         expanded.problems.push((at, problem));
                         Some((String::new(), standalone))
@@ -418,9 +422,9 @@ fn parse(source: &str, at: usize) -> Parsed {
     }
     let invalid = |offset: usize, what: String| {
         let example = if body {
-            format!("{{% {name}(title=\"Texte\") %}} … {{% end %}}")
+            format!("{{% {name}(key=\"text\") %}} … {{% end %}}")
         } else {
-            format!("{{{{ {name}(src=\"/images/a.png\", width=640, caption=\"Texte\") }}}}")
+            format!("{{{{ {name}(key=\"text\", number=3, flag=true) }}}}")
         };
         Parsed::Invalid(
             offset,

@@ -19,8 +19,10 @@ impl ShortcodeRenderer for Templates {
         for (key, value) in context {
             tera_context.insert(key.clone(), value);
         }
-        Templates::render(self, &template, &tera_context)
-            .map_err(|diagnostic| ShortcodeError::Template(diagnostic.to_string()))
+        Templates::render(self, &template, &tera_context).map_err(|d| {
+            let at = format!("{}:{}:{}", d.file.display(), d.line, d.column);
+            ShortcodeError::Template(format!("{}, in {at}", d.message))
+        })
     }
 }
 
