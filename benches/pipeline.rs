@@ -5,7 +5,7 @@ use std::path::Path;
 
 use kiosque::build::{BuildOptions, prepare};
 use kiosque::content::{front_matter, matter};
-use kiosque::markdown::{self, LinkMap, MarkdownOptions};
+use kiosque::markdown::{self, CodeHighlighter, ExternalLinks, LinkMap, MarkdownOptions};
 use kiosque::site::related::{RelatedConfig, RelatedDoc, related_lists};
 
 fn main() {
@@ -50,17 +50,22 @@ fn markdown_article(bencher: divan::Bencher) {
     let text = sample_article();
     let split = front_matter::split(&text).unwrap();
     let links = LinkMap::new();
+    let highlighter = CodeHighlighter::new();
     let options = MarkdownOptions {
         links: &links,
         base_path: "/",
+        external_links: ExternalLinks::default(),
         read_also_after: 3,
         read_also_min_paragraphs: 5,
+        shortcodes: None,
+        highlighter: &highlighter,
     };
     bencher.bench(|| {
         markdown::render(
             Path::new("a.md"),
             divan::black_box(split.body),
             20,
+            "fr",
             &options,
         )
     });
