@@ -277,8 +277,8 @@ mod tests {
             id: id.into(),
             title: id.into(),
         };
-        let ids_a = vec![entry("installation"), entry("usage")];
-        let links_b = vec![AnchorLink {
+        let ids_a = [entry("installation"), entry("usage")];
+        let links_b = [AnchorLink {
             path: "articles/a.md".into(),
             anchor: "instalation".into(),
             line: 12,
