@@ -270,3 +270,97 @@ fn the_nu_html_checker_accepts_the_fixture_article() {
         String::from_utf8_lossy(&output.stderr)
     );
 }
+
+/// `python3 -m http.server` on a free port of 127.0.0.1, serving `dir`; stopped on drop.
+struct StaticServer {
+    child: std::process::Child,
+    port: u16,
+}
+
+impl StaticServer {
+    fn start(dir: &std::path::Path) -> Self {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let child = Command::new("python3")
+            .args(["-m", "http.server", &port.to_string(), "--bind", "127.0.0.1"])
+            .current_dir(dir)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("python3 serves the built site");
+        for _ in 0..100 {
+            if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+                return Self { child, port };
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        panic!("the static server did not start on port {port}");
+    }
+}
+
+impl Drop for StaticServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The DOM of a page after its scripts ran, in headless Chromium.
+fn dom_after_scripts(url: &str) -> Html {
+    let profile = tempfile::tempdir().unwrap();
+    let output = Command::new("chromium")
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--no-first-run",
+            "--virtual-time-budget=5000",
+            "--dump-dom",
+        ])
+        .arg(format!("--user-data-dir={}", profile.path().display()))
+        .arg(url)
+        .output()
+        .expect("chromium must be installed (apt-get install chromium)");
+    Html::parse_document(&String::from_utf8_lossy(&output.stdout))
+}
+
+#[test]
+fn in_a_browser_the_video_loads_only_on_click_and_code_gets_copy_buttons() {
+    let site = built();
+    // A copy of the article that clicks the video placeholder once the page has loaded.
+    let page = fs_err::read_to_string(site.public().join(ARTICLE)).unwrap();
+    let clicking = page.replace(
+        "</body>",
+        "<script>addEventListener('load', () => setTimeout(() => document.querySelector('figure.youtube a').click(), 50));</script></body>",
+    );
+    site.write("public/2026/11/tout/clic.html", clicking);
+    let server = StaticServer::start(&site.public());
+    let base = format!("http://127.0.0.1:{}/2026/11/tout/", server.port);
+
+    let before = dom_after_scripts(&base);
+    assert_eq!(before.select(&sel("iframe")).count(), 0, "a player before any click");
+    assert_eq!(
+        hrefs(&before, "figure.youtube a"),
+        ["https://www.youtube.com/watch?v=k1Qd7sR2xYw"]
+    );
+    assert_eq!(
+        before.select(&sel("figure.code > button.copy")).count(),
+        before.select(&sel("figure.code")).count(),
+        "one copy button per code block"
+    );
+
+    let after = dom_after_scripts(&format!("{base}clic.html"));
+    let players: Vec<_> = after
+        .select(&sel("figure.youtube iframe"))
+        .map(|p| p.value().attr("src").unwrap_or("").to_string())
+        .collect();
+    assert_eq!(
+        players,
+        ["https://www.youtube-nocookie.com/embed/k1Qd7sR2xYw?autoplay=1"]
+    );
+    assert_eq!(after.select(&sel("figure.youtube a")).count(), 0);
+}
