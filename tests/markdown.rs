@@ -285,7 +285,13 @@ impl StaticServer {
             .unwrap()
             .port();
         let child = Command::new("python3")
-            .args(["-m", "http.server", &port.to_string(), "--bind", "127.0.0.1"])
+            .args([
+                "-m",
+                "http.server",
+                &port.to_string(),
+                "--bind",
+                "127.0.0.1",
+            ])
             .current_dir(dir)
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::null())
@@ -342,7 +348,11 @@ fn in_a_browser_the_video_loads_only_on_click_and_code_gets_copy_buttons() {
     let base = format!("http://127.0.0.1:{}/2026/11/tout/", server.port);
 
     let before = dom_after_scripts(&base);
-    assert_eq!(before.select(&sel("iframe")).count(), 0, "a player before any click");
+    assert_eq!(
+        before.select(&sel("iframe")).count(),
+        0,
+        "a player before any click"
+    );
     assert_eq!(
         hrefs(&before, "figure.youtube a"),
         ["https://www.youtube.com/watch?v=k1Qd7sR2xYw"]

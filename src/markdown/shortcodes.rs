@@ -326,6 +326,16 @@ fn alone_on_line(source: &str, start: usize, end: usize) -> bool {
 
 fn variables(args: &Args, nth: usize, context: &CallContext<'_>, body: Option<&str>) -> Args {
     let mut vars = args.clone();
+    if super::typography::is_french(context.lang) {
+        // Text meant for readers (a caption, a title) has spaces; paths, URLs and ids have none.
+        for value in vars.values_mut() {
+            if let Value::String(text) = value
+                && text.contains(' ')
+            {
+                *text = super::typography::french_text(text, None);
+            }
+        }
+    }
     vars.insert("nth".into(), Value::from(nth));
     vars.insert("lang".into(), Value::from(context.lang));
     vars.insert("base_path".into(), Value::from(context.base_path));
@@ -699,6 +709,13 @@ mod tests {
             html,
             "<p>Des {{ accolades }} et {% pourcents %} et {{ 3 }}.</p>\n"
         );
+    }
+
+    #[test]
+    fn french_text_arguments_get_french_typography_paths_do_not() {
+        let (html, _) = html("{{ echo(caption=\"Enfin : oui\", src=\"/images/l'été.png\") }}\n");
+        assert!(html.contains("caption=\"Enfin\u{A0}: oui\""), "{html}");
+        assert!(html.contains("src=\"/images/l'été.png\""), "{html}");
     }
 
     #[test]
