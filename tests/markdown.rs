@@ -297,9 +297,11 @@ impl StaticServer {
             .stderr(std::process::Stdio::null())
             .spawn()
             .expect("python3 serves the built site");
+        // Killed and waited for on drop, panic or not.
+        let server = Self { child, port };
         for _ in 0..100 {
             if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-                return Self { child, port };
+                return server;
             }
             std::thread::sleep(std::time::Duration::from_millis(50));
         }

@@ -27,13 +27,13 @@ impl std::fmt::Debug for CodeHighlighter {
 
 /// What the info string of a fence asks for.
 #[derive(Debug, Default, PartialEq, Eq)]
-pub struct Fence {
+struct Fence {
     /// The language as written, when it is a plain word.
-    pub lang: Option<String>,
-    pub title: Option<String>,
+    lang: Option<String>,
+    title: Option<String>,
     /// 1-based line numbers to highlight.
-    pub hl_lines: Vec<usize>,
-    pub linenos: bool,
+    hl_lines: Vec<usize>,
+    linenos: bool,
 }
 
 impl CodeHighlighter {
@@ -220,7 +220,7 @@ fn push_escaped(html: &mut String, text: &str) {
 }
 
 /// Reads `LANG {key=value …}`; anything odd is a problem, never markup.
-pub fn parse_fence(info: &str) -> (Fence, Vec<Problem>) {
+fn parse_fence(info: &str) -> (Fence, Vec<Problem>) {
     let mut fence = Fence::default();
     let mut problems = Vec::new();
     let (lang, attributes) = match info.find('{') {

@@ -7,6 +7,7 @@
 //! Markdown is parsed. A body stays in the document, so it gets every other adapter
 //! (links, code, typography) and keeps its line numbers.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::ops::Range;
 
@@ -34,7 +35,7 @@ pub enum ShortcodeError {
 }
 
 /// Variables every call receives, besides its own arguments.
-pub const RESERVED: &[&str] = &["body", "nth", "lang", "base_path"];
+const RESERVED: &[&str] = &["body", "nth", "lang", "base_path"];
 
 /// Stands for the body when a body shortcode is rendered; the output is split around it.
 const BODY: &str = "KIOSQUE-SHORTCODE-BODY-5e1f";
@@ -48,8 +49,9 @@ const BLOCK_SUFFIX: &str = "-->";
 
 /// The source with every call replaced by a marker, and what the markers stand for.
 #[derive(Debug, Default)]
-pub struct Expanded {
-    pub source: String,
+pub struct Expanded<'s> {
+    /// The original source when it calls no shortcode.
+    pub source: Cow<'s, str>,
     pieces: Vec<String>,
     edits: Vec<Edit>,
     /// Problems, at byte offsets of the original source.
@@ -63,7 +65,7 @@ struct Edit {
     original: Range<usize>,
 }
 
-impl Expanded {
+impl Expanded<'_> {
     /// The offset in the original source of an offset in the expanded one.
     pub fn original_offset(&self, offset: usize) -> usize {
         let index = self.edits.partition_point(|e| e.new.start <= offset);
@@ -167,14 +169,14 @@ struct Open {
 }
 
 /// Renders every shortcode call of `source` that is outside code.
-pub fn expand(
-    source: &str,
+pub fn expand<'s>(
+    source: &'s str,
     options: pulldown_cmark::Options,
     context: &CallContext<'_>,
-) -> Expanded {
+) -> Expanded<'s> {
     let mut expanded = Expanded::default();
     if !source.contains("{{") && !source.contains("{%") {
-        expanded.source = source.to_string();
+        expanded.source = Cow::Borrowed(source);
         return expanded;
     }
     let code = code_ranges(source, options);
@@ -185,7 +187,9 @@ pub fn expand(
     let mut nth: HashMap<String, usize> = HashMap::new();
     while let Some(found) = find_call_start(&source[search..]) {
         let at = search + found;
-        if let Some(range) = code.iter().find(|r| r.contains(&at)) {
+        // The ranges come in document order and never overlap.
+        let next_code = code.partition_point(|r| r.end <= at);
+        if let Some(range) = code.get(next_code).filter(|r| r.start <= at) {
             search = range.end;
             continue;
         }
@@ -293,7 +297,7 @@ pub fn expand(
         ));
     }
     out.push_str(&source[copied..]);
-    expanded.source = out;
+    expanded.source = Cow::Owned(out);
     expanded
 }
 
