@@ -105,8 +105,9 @@ impl Expanded<'_> {
                 }
                 Event::Html(html) => match self.block_piece(&html) {
                     Some(piece) => out.push(Event::Html(CowStr::from(piece.to_string()))),
-                    None => out.push(Event::Html(html)),
+                    None => out.push(Event::Html(self.inline_in_html(html))),
                 },
+                Event::InlineHtml(html) => out.push(Event::InlineHtml(self.inline_in_html(html))),
                 Event::Text(text) if !in_code && text.contains(INLINE_OPEN) => {
                     self.split_inline(&text, &mut out);
                 }
@@ -124,6 +125,23 @@ impl Expanded<'_> {
         self.pieces
             .get(index.parse::<usize>().ok()?)
             .map(String::as_str)
+    }
+
+    /// Calls written inside raw HTML (`<div>{{ badge() }}</div>`) are replaced in place.
+    fn inline_in_html<'a>(&self, html: CowStr<'a>) -> CowStr<'a> {
+        if !html.contains(INLINE_OPEN) {
+            return html;
+        }
+        let mut events = Vec::new();
+        self.split_inline(&html, &mut events);
+        let joined: String = events
+            .iter()
+            .map(|event| match event {
+                Event::Text(text) | Event::InlineHtml(text) => text.as_ref(),
+                _ => "",
+            })
+            .collect();
+        CowStr::from(joined)
     }
 
     fn split_inline<'a>(&self, text: &str, out: &mut Vec<Event<'a>>) {
@@ -720,6 +738,17 @@ mod tests {
         let (html, _) = html("{{ echo(caption=\"Enfin : oui\", src=\"/images/l'été.png\") }}\n");
         assert!(html.contains("caption=\"Enfin\u{A0}: oui\""), "{html}");
         assert!(html.contains("src=\"/images/l'été.png\""), "{html}");
+    }
+
+    #[test]
+    fn calls_inside_raw_html_are_rendered_in_place() {
+        let (html, problems) =
+            html("<div class=\"x\">{{ echo(a=1) }}</div>\n\nTexte <b>{{ echo(b=2) }}</b>.\n");
+        assert!(problems.is_empty());
+        assert_eq!(
+            html,
+            "<div class=\"x\"><span>[echo a=1 nth=1]</span></div>\n<p>Texte <b><span>[echo b=2 nth=2]</span></b>.</p>\n"
+        );
     }
 
     #[test]
