@@ -1,4 +1,5 @@
-//! Heading adapter: stable ids (accents folded, duplicates numbered) and the table of contents.
+//! Heading adapter: stable ids (accents folded, duplicates numbered), the table of
+//! contents, and a link from each heading to itself.
 
 use std::collections::HashSet;
 
@@ -13,8 +14,7 @@ pub struct TocEntry {
     pub title: String,
 }
 
-/// Gives every heading an id (keeping ids written with `{#id}`) and a link to itself
-/// shown on hover, and lists them.
+/// Gives every heading an id (keeping ids written with `{#id}`), and lists them.
 pub fn assign_ids(events: Vec<Event<'_>>) -> (Vec<Event<'_>>, Vec<TocEntry>) {
     let mut used = HashSet::new();
     let mut toc = Vec::new();
@@ -56,10 +56,6 @@ pub fn assign_ids(events: Vec<Event<'_>>) -> (Vec<Event<'_>>, Vec<TocEntry>) {
             }
         });
         let unique = unique_id(&base, &mut used);
-        // An id written with `{#id}` may hold any character: escape it like the writer does.
-        let mut anchor = String::from(" <a class=\"anchor\" href=\"#");
-        let _ = pulldown_cmark_escape::escape_html(&mut anchor, &unique);
-        anchor.push_str("\" aria-hidden=\"true\" tabindex=\"-1\">#</a>");
         out.push(Event::Start(Tag::Heading {
             level,
             id: Some(CowStr::from(unique.clone())),
@@ -67,7 +63,6 @@ pub fn assign_ids(events: Vec<Event<'_>>) -> (Vec<Event<'_>>, Vec<TocEntry>) {
             attrs,
         }));
         out.extend(inside);
-        out.push(Event::InlineHtml(CowStr::from(anchor)));
         out.extend(end);
         toc.push(TocEntry {
             level: heading_number(level),
@@ -76,6 +71,29 @@ pub fn assign_ids(events: Vec<Event<'_>>) -> (Vec<Event<'_>>, Vec<TocEntry>) {
         });
     }
     (out, toc)
+}
+
+/// Ends each heading with a link to itself, shown on hover by the theme.
+pub fn link_to_self(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
+    let mut out = Vec::with_capacity(events.len() + 8);
+    let mut heading_id: Option<String> = None;
+    for event in events {
+        match &event {
+            Event::Start(Tag::Heading { id: Some(id), .. }) => heading_id = Some(id.to_string()),
+            Event::End(TagEnd::Heading(_)) => {
+                if let Some(id) = heading_id.take() {
+                    // An id written with `{#id}` may hold any character: escape it like the writer does.
+                    let mut anchor = String::from(" <a class=\"anchor\" href=\"#");
+                    let _ = pulldown_cmark_escape::escape_html(&mut anchor, &id);
+                    anchor.push_str("\" aria-hidden=\"true\" tabindex=\"-1\">#</a>");
+                    out.push(Event::InlineHtml(CowStr::from(anchor)));
+                }
+            }
+            _ => {}
+        }
+        out.push(event);
+    }
+    out
 }
 
 fn unique_id(base: &str, used: &mut HashSet<String>) -> String {
@@ -115,7 +133,7 @@ mod tests {
         let events: Vec<_> = Parser::new("## Un *titre*\n").collect();
         let (events, toc) = assign_ids(events);
         let mut html = String::new();
-        pulldown_cmark::html::push_html(&mut html, events.into_iter());
+        pulldown_cmark::html::push_html(&mut html, link_to_self(events).into_iter());
         assert_eq!(
             html,
             "<h2 id=\"un-titre\">Un <em>titre</em> <a class=\"anchor\" href=\"#un-titre\" aria-hidden=\"true\" tabindex=\"-1\">#</a></h2>\n"

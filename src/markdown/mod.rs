@@ -176,7 +176,8 @@ pub fn render(
             .collect(),
         ..Rendered::default()
     };
-    // The summary is shown away from the notes: it keeps no footnote references.
+    // The summary is shown away from the body: it keeps no footnote reference and no
+    // heading links, so it is taken before those are added.
     let summary: Vec<Event<'_>> = events[..summary_end(&events)]
         .iter()
         .filter(|e| !matches!(e, Event::FootnoteReference(_)))
@@ -184,7 +185,7 @@ pub fn render(
         .collect();
     pulldown_cmark::html::push_html(&mut rendered.summary_html, summary.iter().cloned());
     rendered.summary_text = plain_text(&summary);
-    let events = footnotes::footnotes(events, lang);
+    let events = footnotes::footnotes(headings::link_to_self(events), lang);
 
     let top_level_paragraphs = count_top_level_paragraphs(&events);
     let read_also_after = (top_level_paragraphs >= options.read_also_min_paragraphs)
@@ -438,10 +439,16 @@ mod tests {
     }
 
     #[test]
-    fn summaries_keep_no_footnote_reference() {
+    fn summaries_keep_no_footnote_reference_and_no_heading_link() {
         let (r, _) = render_md("Premier[^1] paragraphe.\n\n[^1]: Une note.\n");
         assert_eq!(r.summary_html, "<p>Premier paragraphe.</p>\n");
         assert!(r.html.contains("fnref-1"));
+        let (r, _) = render_md("## Titre\n\nTexte.\n\n<!-- more -->\n\nSuite.\n");
+        assert_eq!(
+            r.summary_html,
+            "<h2 id=\"titre\">Titre</h2>\n<p>Texte.</p>\n"
+        );
+        assert!(r.html.contains("<a class=\"anchor\" href=\"#titre\""));
     }
 
     #[test]
