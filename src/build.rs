@@ -157,6 +157,13 @@ pub fn build_in_memory(options: &BuildOptions) -> Result<Built, Vec<Diagnostic>>
         files.insert(relative, Contents::Bytes(bytes));
     }
     laps.lap("emit");
+    if site.config.search {
+        let bundle = output::search::index(&site, &files).map_err(|e| vec![e])?;
+        for (relative, bytes) in bundle {
+            files.insert(relative, Contents::Bytes(bytes));
+        }
+        laps.lap("search");
+    }
     Ok(Built {
         site,
         files,

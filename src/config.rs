@@ -31,6 +31,7 @@ struct RawConfig {
     logo: Option<String>,
     external_links: ExternalLinks,
     menus: BTreeMap<String, Vec<MenuItem>>,
+    search: bool,
     extra: serde_yaml::Value,
 }
 
@@ -51,6 +52,7 @@ const KNOWN_KEYS: &[&str] = &[
     "logo",
     "external_links",
     "menus",
+    "search",
     "extra",
 ];
 
@@ -72,6 +74,7 @@ impl Default for RawConfig {
             logo: None,
             external_links: ExternalLinks::default(),
             menus: BTreeMap::new(),
+            search: false,
             extra: serde_yaml::Value::Null,
         }
     }
@@ -243,6 +246,8 @@ pub struct Config {
     pub logo: Option<String>,
     pub external_links: ExternalLinks,
     pub menus: BTreeMap<String, Vec<MenuItem>>,
+    /// Build a search index of the articles and a search page.
+    pub search: bool,
     pub extra: serde_yaml::Value,
 }
 
@@ -463,6 +468,7 @@ fn validate(
         logo: raw.logo,
         external_links: raw.external_links,
         menus: raw.menus,
+        search: raw.search,
         extra: raw.extra,
     })
 }

@@ -1,9 +1,10 @@
-//! What a build makes besides pages (feeds, sitemaps, robots.txt, redirects), and the
-//! writer: one set of output files, written to disk or kept in memory.
+//! What a build makes besides pages (feeds, sitemaps, robots.txt, redirects, the search
+//! index), and the writer: one set of output files, written to disk or kept in memory.
 
 pub mod feeds;
 pub mod redirects;
 pub mod robots;
+pub mod search;
 pub mod sitemap;
 
 use std::collections::{BTreeMap, HashSet};
