@@ -16,6 +16,7 @@ base_url: "https://example.org/"
 language: fr
 timezone: Europe/Paris
 theme: newsroom
+search: true
 permalinks:
   article: /:year/:month/:slug/
   category: /rubriques/:slug/

@@ -35,6 +35,8 @@ enum Job<'a> {
     ArchiveIndex,
     /// A year of [`Site::archives`], or one of its months, and the page number.
     Archive(usize, Option<usize>, usize),
+    /// The search page, at its site path.
+    Search(&'a str),
 }
 
 /// The sidebars' HTML, rendered once.
@@ -56,11 +58,12 @@ pub fn render(
     site: &Site,
     templates: &mut Templates,
 ) -> Result<Vec<RenderedFile>, Vec<Diagnostic>> {
+    let search_path = search_page_path(site, templates).map_err(|e| vec![e])?;
     // The same on every page: serialized once, not per page.
     templates
         .tera
         .global_context()
-        .insert("site", &SiteView::new(site));
+        .insert("site", &SiteView::new(site, search_path.as_deref()));
     let templates = &*templates;
     let recent: Vec<usize> = (0..site.articles.len()).collect();
     let cards = &Cards::new(site);
@@ -90,7 +93,7 @@ pub fn render(
         )
         .map_err(|e| vec![e])?,
     };
-    let jobs = jobs(site);
+    let jobs = jobs(site, search_path.as_deref());
     let results: Vec<Result<RenderedFile, Diagnostic>> = jobs
         .par_iter()
         .map(|job| render_job(site, templates, cards, &sidebars, *job))
@@ -112,7 +115,7 @@ pub fn render(
     }
 }
 
-fn jobs(site: &Site) -> Vec<Job<'_>> {
+fn jobs<'a>(site: &'a Site, search_path: Option<&'a str>) -> Vec<Job<'a>> {
     let mut jobs: Vec<Job<'_>> = (0..site.articles.len()).map(Job::Article).collect();
     let home_pages = page_count(site.articles.len(), site.config.pagination.home);
     jobs.extend((1..=home_pages).map(Job::Home));
@@ -139,6 +142,7 @@ fn jobs(site: &Site) -> Vec<Job<'_>> {
     }
     jobs.extend((0..site.pages.len()).map(Job::Page));
     jobs.push(Job::NotFound);
+    jobs.extend(search_path.map(Job::Search));
     for (index, article) in site.articles.iter().enumerate() {
         jobs.extend(
             article
@@ -239,6 +243,10 @@ fn render_job(
             context.insert("page_url", &config.absolute_url("/404.html"));
             ("404.html", "/404.html".to_string())
         }
+        Job::Search(path) => {
+            context.insert("page_url", &config.absolute_url(path));
+            ("search.html", path.to_string())
+        }
         Job::Alias(index, alias) => {
             let target = config.absolute_url(&site.articles[index].permalink);
             context.insert("target", &target);
@@ -274,6 +282,44 @@ fn render_job(
     let path = safe_path(&site_path)
         .map_err(|message| Diagnostic::error(std::path::Path::new(&site_path), 1, 1, message))?;
     Ok((path, html.into_bytes()))
+}
+
+/// The search page's site path when `search` is on: the theme's `search_path` UI string,
+/// so that it follows the site language (`/recherche/`, `/search/`).
+fn search_page_path(site: &Site, templates: &Templates) -> Result<Option<String>, Diagnostic> {
+    let config = &site.config;
+    if !config.search {
+        return Ok(None);
+    }
+    if !templates.contains("search.html") {
+        return Err(Diagnostic::error(
+            &config.theme_dir().join("templates/search.html"),
+            1,
+            1,
+            "`search: true` in site.yaml needs a search.html template",
+        )
+        .with_help(
+            "add templates/search.html (the newsroom theme has one), or set `search: false`",
+        ));
+    }
+    let i18n = config.theme_dir().join("i18n");
+    match templates.string("search_path") {
+        Some(path) if path.starts_with('/') && path.ends_with('/') && path.len() > 1 => {
+            Ok(Some(path.to_string()))
+        }
+        found => Err(Diagnostic::error(
+            &i18n.join(format!("{}.yaml", config.language)),
+            1,
+            1,
+            match found {
+                Some(path) => format!("the UI string `search_path` is `{path}`, not a folder path"),
+                None => "`search: true` needs the UI string `search_path`".to_string(),
+            },
+        )
+        .with_help(
+            "write the search page's path between slashes, such as `search_path: \"/search/\"`",
+        )),
+    }
 }
 
 fn kind_name(kind: TaxonomyKind) -> &'static str {

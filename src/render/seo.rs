@@ -149,6 +149,7 @@ impl<'a> Seo<'a> {
             | Job::ArchiveIndex
             | Job::Archive(..)
             | Job::NotFound
+            | Job::Search(_)
             | Job::Alias(..) => Vec::new(),
         };
         seo.feeds = feeds::links(site, category_feeds)

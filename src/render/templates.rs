@@ -14,6 +14,7 @@ use crate::diagnostic::Diagnostic;
 pub struct Templates {
     pub tera: Tera,
     files: HashMap<String, PathBuf>,
+    strings: Arc<Strings>,
 }
 
 /// The theme's UI strings in the site language, falling back to English.
@@ -58,7 +59,11 @@ impl Templates {
         }
         let strings = Arc::new(load_strings(config)?);
         register(&mut tera, config, &strings);
-        let mut templates = Self { tera, files };
+        let mut templates = Self {
+            tera,
+            files,
+            strings: Arc::clone(&strings),
+        };
         // Tera stops at the first error: parse each template alone first, so that
         // every syntax error is reported.
         for (name, text) in &sources {
@@ -86,6 +91,11 @@ impl Templates {
         self.tera
             .render(name, context)
             .map_err(|e| self.diagnostic(&e))
+    }
+
+    /// A UI string of the theme in the site language, as `t(key=…)` gives it.
+    pub fn string(&self, key: &str) -> Option<&str> {
+        self.strings.get(key).map(String::as_str)
     }
 
     /// Whether a template exists, in the site or the theme.

@@ -20,11 +20,13 @@ pub struct SiteView<'a> {
     pub timezone: &'a str,
     pub menus: &'a std::collections::BTreeMap<String, Vec<MenuItem>>,
     pub categories: Vec<TermLink<'a>>,
+    /// The search page's URL (with the base path), or null when search is off.
+    pub search_url: Option<String>,
     pub extra: &'a serde_yaml::Value,
 }
 
 impl<'a> SiteView<'a> {
-    pub fn new(site: &'a Site) -> Self {
+    pub fn new(site: &'a Site, search_path: Option<&str>) -> Self {
         let config = &site.config;
         Self {
             title: &config.title,
@@ -39,6 +41,7 @@ impl<'a> SiteView<'a> {
                 .iter()
                 .map(|t| TermLink::new(config, t))
                 .collect(),
+            search_url: search_path.map(|path| config.link(path)),
             extra: &config.extra,
         }
     }
