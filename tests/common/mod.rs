@@ -2,6 +2,9 @@
 //! repository's theme, built with the real `kiosque` binary, read with a real HTML parser.
 #![allow(dead_code)]
 
+pub mod browser;
+pub mod static_server;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
