@@ -20,6 +20,7 @@ const CASES: &[&str] = &[
     "bad-template-undefined",
     "bad-several",
     "bad-related-pin",
+    "bad-theme-incomplete",
     "bad-anchor",
     "bad-shortcode",
 ];

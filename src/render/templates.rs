@@ -117,6 +117,13 @@ impl Templates {
                 Diagnostic::error(&file, span.start_line, span.start_col + 1, report.message().to_string())
                     .with_help("fix the template; variables available to each template are listed in docs/TEMPLATES.md")
             }
+            ErrorKind::TemplateNotFound(name) => Diagnostic::error(
+                Path::new("templates").join(name).as_path(),
+                1,
+                1,
+                format!("no template `{name}` in templates/ or in the theme"),
+            )
+            .with_help("add it to templates/, or use a theme that has it (kiosque init copies the full newsroom theme)"),
             _ => {
                 let mut message = error.to_string();
                 let mut source = std::error::Error::source(error);
