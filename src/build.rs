@@ -1,5 +1,6 @@
 //! The pipeline: load → markdown → index → render → write, as a list of timed steps.
 
+use std::collections::HashSet;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
@@ -80,16 +81,22 @@ impl Laps {
     }
 }
 
+impl BuildOptions {
+    /// What the content stage leaves out.
+    pub fn load_options(&self) -> LoadOptions {
+        LoadOptions {
+            drafts: self.drafts,
+            future: self.future || self.drafts,
+        }
+    }
+}
+
 /// Runs the stages before page rendering: load, markdown, index, related.
 pub fn prepare(options: &BuildOptions) -> Result<Prepared, Vec<Diagnostic>> {
     let mut laps = Laps::new();
     let (config, mut diagnostics) = config::load(&options.root, options.base_url.as_deref())?;
     let templates = Templates::load(&config);
-    let load_options = LoadOptions {
-        drafts: options.drafts,
-        future: options.future || options.drafts,
-    };
-    let (mut content, load_diagnostics) = content::load(&config, load_options);
+    let (mut content, load_diagnostics) = content::load(&config, options.load_options());
     diagnostics.extend(load_diagnostics);
     laps.lap("load");
 
@@ -104,7 +111,15 @@ pub fn prepare(options: &BuildOptions) -> Result<Prepared, Vec<Diagnostic>> {
     let shortcodes = templates
         .as_ref()
         .map(|templates| templates as &dyn markdown::ShortcodeRenderer);
-    diagnostics.extend(render_markdown(&config, &mut content, shortcodes));
+    let links = link_map(&content);
+    diagnostics.extend(render_markdown(
+        &config,
+        &mut content,
+        &links,
+        shortcodes,
+        |_| true,
+    ));
+    diagnostics.extend(check_anchors(&content));
     laps.lap("markdown");
 
     fail_on_errors(&mut diagnostics, options.strict)?;
@@ -211,14 +226,9 @@ fn fail_on_errors(diagnostics: &mut Vec<Diagnostic>, strict: bool) -> Result<(),
     Ok(())
 }
 
-/// Renders every Markdown body in parallel, then checks the anchors of `@/` links
-/// against the headings of their targets; returns the diagnostics.
-fn render_markdown(
-    config: &Config,
-    content: &mut Content,
-    shortcodes: Option<&dyn markdown::ShortcodeRenderer>,
-) -> Vec<Diagnostic> {
-    let links: LinkMap = content
+/// What `@/path.md` links may point to: every article and page.
+pub fn link_map(content: &Content) -> LinkMap {
+    content
         .articles
         .iter()
         .map(|a| (a.path.clone(), a.permalink.clone()))
@@ -228,11 +238,22 @@ fn render_markdown(
                 .iter()
                 .map(|p| (p.path.clone(), p.permalink.clone())),
         )
-        .collect();
+        .collect()
+}
+
+/// Renders the Markdown bodies whose content path `select` accepts, articles in
+/// parallel; returns their diagnostics.
+pub fn render_markdown(
+    config: &Config,
+    content: &mut Content,
+    links: &LinkMap,
+    shortcodes: Option<&dyn markdown::ShortcodeRenderer>,
+    select: impl Fn(&str) -> bool + Sync,
+) -> Vec<Diagnostic> {
     let highlighter = CodeHighlighter::new();
     let non_empty = |value: &str| (!value.is_empty()).then(|| value.to_string());
     let options = MarkdownOptions {
-        links: &links,
+        links,
         base_path: &config.base_path,
         external_links: ExternalLinks {
             site_host: config.host(),
@@ -253,27 +274,47 @@ fn render_markdown(
     let mut diagnostics: Vec<Diagnostic> = content
         .articles
         .par_iter_mut()
+        .filter(|a| select(&a.path))
         .flat_map_iter(|a| {
             let lang = a.lang.as_deref().unwrap_or(&config.language);
             render(&a.body, lang, &mut a.rendered)
         })
         .collect();
-    for page in &mut content.pages {
+    for page in content.pages.iter_mut().filter(|p| select(&p.path)) {
         diagnostics.extend(render(&page.body, &config.language, &mut page.rendered));
     }
-    for author in &mut content.authors {
+    for author in content.authors.iter_mut().filter(|a| select(&a.path)) {
         diagnostics.extend(render(&author.body, &config.language, &mut author.rendered));
     }
-    let bodies = content
-        .articles
-        .iter()
-        .map(|a| (a.path.as_str(), &a.body, &a.rendered))
-        .chain(
-            content
-                .pages
-                .iter()
-                .map(|p| (p.path.as_str(), &p.body, &p.rendered)),
-        )
+    diagnostics
+}
+
+/// Checks the anchors of `@/…#anchor` links against the headings of their targets.
+///
+/// Only the bodies with such links and their targets are looked at: on a large site
+/// most have none, and the dev server checks again after every change.
+pub fn check_anchors(content: &Content) -> Vec<Diagnostic> {
+    let bodies = || {
+        content
+            .articles
+            .iter()
+            .map(|a| (a.path.as_str(), &a.body, &a.rendered))
+            .chain(
+                content
+                    .pages
+                    .iter()
+                    .map(|p| (p.path.as_str(), &p.body, &p.rendered)),
+            )
+    };
+    let targets: HashSet<&str> = bodies()
+        .flat_map(|(_, _, rendered)| &rendered.anchor_links)
+        .map(|link| link.path.as_str())
+        .collect();
+    if targets.is_empty() {
+        return Vec::new();
+    }
+    let involved: Vec<_> = bodies()
+        .filter(|(path, _, rendered)| !rendered.anchor_links.is_empty() || targets.contains(path))
         .map(|(path, body, rendered)| {
             (
                 path,
@@ -281,13 +322,13 @@ fn render_markdown(
                 &rendered.toc[..],
                 &rendered.anchor_links[..],
             )
-        });
-    diagnostics.extend(markdown::check_anchors(bodies));
-    diagnostics
+        })
+        .collect();
+    markdown::check_anchors(involved)
 }
 
 /// The theme's `static/` files, copied to the output root.
-fn theme_assets(config: &Config) -> Result<Vec<(PathBuf, String)>, Vec<Diagnostic>> {
+pub fn theme_assets(config: &Config) -> Result<Vec<(PathBuf, String)>, Vec<Diagnostic>> {
     let dir = config.theme_dir().join("static");
     if !dir.is_dir() {
         return Ok(Vec::new());

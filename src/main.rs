@@ -1,5 +1,6 @@
 //! The `kiosque` command line: parses arguments and dispatches, nothing else.
 
+use std::net::IpAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
@@ -8,6 +9,7 @@ use clap::{Args, Parser, Subcommand};
 use kiosque::build::{BuildOptions, build};
 use kiosque::check::{CheckOptions, check};
 use kiosque::diagnostic::Diagnostic;
+use kiosque::serve::ServeOptions;
 
 /// kiosque: a static site generator for tech news sites.
 #[derive(Parser)]
@@ -29,6 +31,8 @@ enum Command {
     ExplainRelated(ExplainArgs),
     /// Build in memory and report broken links, anchors and images.
     Check(CheckArgs),
+    /// Preview the site: build it in memory, serve it, rebuild and reload on every save.
+    Serve(ServeArgs),
 }
 
 /// Options shared by the commands that read a site.
@@ -85,6 +89,24 @@ struct CheckArgs {
 }
 
 #[derive(Args)]
+struct ServeArgs {
+    #[command(flatten)]
+    site: SiteArgs,
+    /// The port to listen on (0 picks a free one).
+    #[arg(long, default_value_t = 1111)]
+    port: u16,
+    /// The address to listen on; anything but 127.0.0.1 shows the preview to the network.
+    #[arg(long, default_value = "127.0.0.1")]
+    bind: IpAddr,
+    /// Show drafts and articles dated in the future, marked as such.
+    #[arg(long)]
+    drafts: bool,
+    /// Open the site in the default browser.
+    #[arg(long)]
+    open: bool,
+}
+
+#[derive(Args)]
 struct InitArgs {
     /// The folder to create.
     dir: PathBuf,
@@ -124,6 +146,16 @@ fn main() -> ExitCode {
         Command::New(args) => report(
             kiosque::scaffold::new_article(&args.site.root, &args.title)
                 .map(|path| println!("Created {}", path.display())),
+        ),
+        Command::Serve(args) => report(
+            kiosque::serve::run(&ServeOptions {
+                root: args.site.root,
+                port: args.port,
+                bind: args.bind,
+                drafts: args.drafts,
+                open: args.open,
+            })
+            .map_err(anyhow::Error::from),
         ),
     }
 }

@@ -146,6 +146,8 @@ pub struct Page {
 /// An author profile from `content/authors/<slug>.md`.
 #[derive(Debug, Clone)]
 pub struct Author {
+    /// Path below `content/`: `authors/x.md`.
+    pub path: String,
     pub slug: String,
     pub name: String,
     pub role: Option<String>,
@@ -161,26 +163,63 @@ enum Kind {
     Author,
 }
 
-enum Loaded {
+/// One Markdown file, read and checked.
+pub enum Loaded {
     Article(Box<Article>),
     Page(Box<Page>),
     Author(Box<Author>),
+    /// A draft or an expired article left out of this build.
     Skipped,
+}
+
+/// The files under `content/`, found in a fixed order.
+#[derive(Debug, Default)]
+pub struct Walked {
+    /// Markdown files: (file, path below `content/`).
+    pub markdown: Vec<(PathBuf, String)>,
+    /// Other files, copied as they are: (file, path below `content/`).
+    pub assets: Vec<(PathBuf, String)>,
 }
 
 /// Walks `content/` in a fixed order and reads its files in parallel.
 ///
 /// Returns the content and its warnings, or every error found.
 pub fn load(config: &Config, options: LoadOptions) -> (Content, Vec<Diagnostic>) {
+    let (walked, mut diagnostics) = walk(config, &config.content_dir());
+    let now = Timestamp::now();
+    let loaded: Vec<(Loaded, Vec<Diagnostic>)> = walked
+        .markdown
+        .par_iter()
+        .map(|(path, relative)| load_file(config, options, now, path, relative))
+        .collect();
+    let mut content = Content {
+        assets: walked.assets,
+        now,
+        ..Content::default()
+    };
+    for (item, mut file_diagnostics) in loaded {
+        diagnostics.append(&mut file_diagnostics);
+        content.insert(item, options, now);
+    }
+    diagnostics.extend(duplicate_permalinks(&content));
+    (content, diagnostics)
+}
+
+/// Walks `dir` (`content/` or a folder below it) in a fixed order; symbolic links
+/// and hidden files are left out.
+pub fn walk(config: &Config, dir: &Path) -> (Walked, Vec<Diagnostic>) {
     let content_dir = config.content_dir();
     let mut diagnostics = Vec::new();
-    let mut markdown_files = Vec::new();
-    let mut content = Content::default();
-    for entry in WalkDir::new(&content_dir).sort_by_file_name() {
+    let mut walked = Walked::default();
+    // A link given as the folder itself is not followed either.
+    for entry in WalkDir::new(dir)
+        .follow_root_links(false)
+        .sort_by_file_name()
+    {
         let entry = match entry {
             Ok(entry) => entry,
             Err(error) => {
-                let path = error.path().unwrap_or(&content_dir).to_path_buf();
+                let path = error.path().unwrap_or(dir).to_path_buf();
                 diagnostics.push(Diagnostic::error(
                     &shown(&path),
                     1,
@@ -209,49 +248,68 @@ pub fn load(config: &Config, options: LoadOptions) -> (Content, Vec<Diagnostic>)
             continue;
         }
         if relative.ends_with(".md") {
-            markdown_files.push((entry.into_path(), relative));
+            walked.markdown.push((entry.into_path(), relative));
         } else {
-            content.assets.push((entry.into_path(), relative));
+            walked.assets.push((entry.into_path(), relative));
         }
     }
-    let now = Timestamp::now();
-    content.now = now;
-    let loaded: Vec<(Loaded, Vec<Diagnostic>)> = markdown_files
-        .par_iter()
-        .map(|(path, relative)| load_file(config, options, now, path, relative))
-        .collect();
-    for (item, mut file_diagnostics) in loaded {
-        diagnostics.append(&mut file_diagnostics);
+    (walked, diagnostics)
+}
+
+impl Content {
+    /// Adds a loaded file; an article scheduled after `now` is held back unless `options.future`.
+    pub fn insert(&mut self, item: Loaded, options: LoadOptions, now: Timestamp) {
         match item {
             Loaded::Article(article) => {
                 if !options.future && article.date.timestamp() > now {
                     let due = article.date.timestamp();
-                    content.next_scheduled =
-                        Some(content.next_scheduled.map_or(due, |t| t.min(due)));
+                    self.next_scheduled = Some(self.next_scheduled.map_or(due, |t| t.min(due)));
                 } else {
                     if let Some(expires) = article.expires.as_ref().map(Zoned::timestamp)
                         && expires > now
                     {
-                        content.next_expiry =
-                            Some(content.next_expiry.map_or(expires, |t| t.min(expires)));
+                        self.next_expiry =
+                            Some(self.next_expiry.map_or(expires, |t| t.min(expires)));
                     }
-                    content.articles.push(*article);
+                    self.articles.push(*article);
                 }
             }
-            Loaded::Page(page) => content.pages.push(*page),
-            Loaded::Author(author) => content.authors.push(*author),
+            Loaded::Page(page) => self.pages.push(*page),
+            Loaded::Author(author) => self.authors.push(*author),
             Loaded::Skipped => {}
         }
     }
-    diagnostics.extend(duplicate_permalinks(&content));
-    (content, diagnostics)
+
+    /// Removes what came from the file or folder at `relative` (a path below `content/`;
+    /// empty for all of it).
+    pub fn remove_under(&mut self, relative: &str) {
+        let keep = |path: &str| !is_under(path, relative);
+        self.articles.retain(|a| keep(&a.path));
+        self.pages.retain(|p| keep(&p.path));
+        self.authors.retain(|a| keep(&a.path));
+        self.assets.retain(|(_, path)| keep(path));
+    }
+
+    /// Errors for pieces of content that would write the same file.
+    pub fn check_permalinks(&self) -> Vec<Diagnostic> {
+        duplicate_permalinks(self)
+    }
+}
+
+/// Whether the content path `path` is `dir` or inside it (everything is inside `""`).
+pub fn is_under(path: &str, dir: &str) -> bool {
+    dir.is_empty()
+        || path
+            .strip_prefix(dir)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
 }
 
 fn is_hidden(relative: &str) -> bool {
     relative.split('/').any(|part| part.starts_with('.'))
 }
 
-fn load_file(
+/// Reads and checks one Markdown file at `path`, whose path below `content/` is `relative`.
+pub fn load_file(
     config: &Config,
     options: LoadOptions,
     now: Timestamp,
@@ -332,6 +390,7 @@ fn parse_file(
     let mut errors = Vec::new();
     let loaded = match kind {
         Kind::Author => Loaded::Author(Box::new(Author {
+            path: relative.to_string(),
             slug: permalink::slugify(&stem),
             name: matter
                 .name

@@ -1,6 +1,7 @@
 //! Rendering every page of the site through Tera, in parallel.
 
 mod archives;
+pub mod inputs;
 mod seo;
 mod shortcodes;
 mod sidebars;
@@ -22,9 +23,9 @@ use views::{ArticleDetails, Cards, SiteView, TermLink, asset_url, map};
 /// A rendered file: its path below the output folder, and its bytes.
 pub type RenderedFile = (String, Vec<u8>);
 
-/// One page to render.
-#[derive(Debug, Clone, Copy)]
-enum Job<'a> {
+/// One page to render; indices point into the [`Site`]'s lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Job<'a> {
     Article(usize),
     Home(usize),
     Term(TaxonomyKind, usize, usize),
@@ -39,8 +40,9 @@ enum Job<'a> {
     Search(&'a str),
 }
 
-/// The sidebars' HTML, rendered once.
-struct Sidebars {
+/// The sidebars' HTML, rendered once per build.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Sidebars {
     editor_picks: Fragment,
     recent: Fragment,
     recommendations: Fragment,
@@ -53,69 +55,137 @@ struct SidebarHtml<'a> {
     recommendations: &'a str,
 }
 
+/// Renders the pages of one site: the sidebars once, when it is made, then any pages.
+pub struct Renderer<'a> {
+    site: &'a Site,
+    templates: &'a Templates,
+    cards: Cards,
+    sidebars: Sidebars,
+    /// The search page's site path, when search is on.
+    search_path: Option<String>,
+}
+
+impl<'a> Renderer<'a> {
+    /// A renderer for every page: every article's card is converted.
+    pub fn new(site: &'a Site, templates: &'a mut Templates) -> Result<Self, Vec<Diagnostic>> {
+        Self::with_cards(site, templates, Cards::new(site))
+    }
+
+    /// A renderer with only the sidebars' cards; [`Renderer::add_cards`] adds those of
+    /// the articles the pages to render show (the dev server renders a few pages).
+    pub fn for_some_pages(
+        site: &'a Site,
+        templates: &'a mut Templates,
+    ) -> Result<Self, Vec<Diagnostic>> {
+        let sidebars = &site.config.sidebars;
+        let listed = site
+            .editor_picks
+            .iter()
+            .take(sidebars.editor_picks.max(sidebars.recommendations) + 1)
+            .copied()
+            .chain(0..(sidebars.recent + 1).min(site.articles.len()));
+        Self::with_cards(site, templates, Cards::some(site, listed))
+    }
+
+    fn with_cards(
+        site: &'a Site,
+        templates: &'a mut Templates,
+        cards: Cards,
+    ) -> Result<Self, Vec<Diagnostic>> {
+        let search_path = search_page_path(site, templates).map_err(|e| vec![e])?;
+        // The same on every page: serialized once, not per page.
+        templates
+            .tera
+            .global_context()
+            .insert("site", &SiteView::new(site, search_path.as_deref()));
+        let templates = &*templates;
+        let recent: Vec<usize> = (0..site.articles.len()).collect();
+        let fragment = |template: &str, articles: &[usize], count: usize| {
+            Fragment::render(site, templates, &cards, template, articles, count)
+                .map_err(|e| vec![e])
+        };
+        let sidebars = Sidebars {
+            editor_picks: fragment(
+                "partials/editor-picks.html",
+                &site.editor_picks,
+                site.config.sidebars.editor_picks,
+            )?,
+            recent: fragment("partials/recent.html", &recent, site.config.sidebars.recent)?,
+            recommendations: fragment(
+                "partials/recommendations.html",
+                &site.editor_picks,
+                site.config.sidebars.recommendations,
+            )?,
+        };
+        Ok(Self {
+            site,
+            templates,
+            cards,
+            sidebars,
+            search_path,
+        })
+    }
+
+    /// Every page of the site.
+    pub fn jobs(&self) -> Vec<Job<'_>> {
+        jobs(self.site, self.search_path.as_deref())
+    }
+
+    /// The search page's site path, when search is on.
+    pub fn search_path(&self) -> Option<&str> {
+        self.search_path.as_deref()
+    }
+
+    /// Converts the cards of these articles, for the pages about to be rendered.
+    pub fn add_cards(&mut self, articles: impl IntoIterator<Item = usize>) {
+        self.cards.add(self.site, articles);
+    }
+
+    /// The sidebars every page shows.
+    pub fn sidebars(&self) -> &Sidebars {
+        &self.sidebars
+    }
+
+    /// Keeps the sidebars after rendering, to compare them with the next build's.
+    pub fn into_sidebars(self) -> Sidebars {
+        self.sidebars
+    }
+
+    /// Renders `jobs` in parallel; all errors are collected.
+    pub fn render(&self, jobs: &[Job<'_>]) -> Result<Vec<RenderedFile>, Vec<Diagnostic>> {
+        let results: Vec<Result<RenderedFile, Diagnostic>> = jobs
+            .par_iter()
+            .map(|job| render_job(self.site, self.templates, &self.cards, &self.sidebars, *job))
+            .collect();
+        let mut files = Vec::with_capacity(results.len());
+        let mut errors = Vec::new();
+        for result in results {
+            match result {
+                Ok(file) => files.push(file),
+                // A template error repeats on every page: report each distinct one once.
+                Err(error) if !errors.contains(&error) => errors.push(error),
+                Err(_) => {}
+            }
+        }
+        if errors.is_empty() {
+            Ok(files)
+        } else {
+            Err(errors)
+        }
+    }
+}
+
 /// Renders every page; all errors are collected.
 pub fn render(
     site: &Site,
     templates: &mut Templates,
 ) -> Result<Vec<RenderedFile>, Vec<Diagnostic>> {
-    let search_path = search_page_path(site, templates).map_err(|e| vec![e])?;
-    // The same on every page: serialized once, not per page.
-    templates
-        .tera
-        .global_context()
-        .insert("site", &SiteView::new(site, search_path.as_deref()));
-    let templates = &*templates;
-    let recent: Vec<usize> = (0..site.articles.len()).collect();
-    let cards = &Cards::new(site);
-    let sidebars = Sidebars {
-        editor_picks: Fragment::render(
-            templates,
-            cards,
-            "partials/editor-picks.html",
-            &site.editor_picks,
-            site.config.sidebars.editor_picks,
-        )
-        .map_err(|e| vec![e])?,
-        recent: Fragment::render(
-            templates,
-            cards,
-            "partials/recent.html",
-            &recent,
-            site.config.sidebars.recent,
-        )
-        .map_err(|e| vec![e])?,
-        recommendations: Fragment::render(
-            templates,
-            cards,
-            "partials/recommendations.html",
-            &site.editor_picks,
-            site.config.sidebars.recommendations,
-        )
-        .map_err(|e| vec![e])?,
-    };
-    let jobs = jobs(site, search_path.as_deref());
-    let results: Vec<Result<RenderedFile, Diagnostic>> = jobs
-        .par_iter()
-        .map(|job| render_job(site, templates, cards, &sidebars, *job))
-        .collect();
-    let mut files = Vec::with_capacity(results.len());
-    let mut errors = Vec::new();
-    for result in results {
-        match result {
-            Ok(file) => files.push(file),
-            // A template error repeats on every page: report each distinct one once.
-            Err(error) if !errors.contains(&error) => errors.push(error),
-            Err(_) => {}
-        }
-    }
-    if errors.is_empty() {
-        Ok(files)
-    } else {
-        Err(errors)
-    }
+    let renderer = Renderer::new(site, templates)?;
+    renderer.render(&renderer.jobs())
 }
 
-fn jobs<'a>(site: &'a Site, search_path: Option<&'a str>) -> Vec<Job<'a>> {
+/// Every page of the site; `search_path` is [`Renderer::search_path`].
+pub fn jobs<'a>(site: &'a Site, search_path: Option<&'a str>) -> Vec<Job<'a>> {
     let mut jobs: Vec<Job<'_>> = (0..site.articles.len()).map(Job::Article).collect();
     let home_pages = page_count(site.articles.len(), site.config.pagination.home);
     jobs.extend((1..=home_pages).map(Job::Home));
@@ -176,7 +246,7 @@ fn render_job(
 ) -> Result<RenderedFile, Diagnostic> {
     let config = &site.config;
     let own_article = match job {
-        Job::Article(index) => Some(index),
+        Job::Article(index) => Some(site.articles[index].path.as_str()),
         _ => None,
     };
     let mut context = Context::new();
@@ -188,12 +258,12 @@ fn render_job(
             recommendations: sidebars.recommendations.for_article(own_article),
         },
     );
-    let (template, site_path) = match job {
+    let site_path = site_path(site, job);
+    context.insert("page_url", &config.absolute_url(&site_path));
+    let template = match job {
         Job::Article(index) => {
-            let article = &site.articles[index];
             context.insert_value("article", article_value(site, templates, cards, index)?);
-            context.insert("page_url", &config.absolute_url(&article.permalink));
-            ("article.html", article.permalink.clone())
+            "article.html"
         }
         Job::Home(page) => {
             let all: Vec<usize> = (0..site.articles.len()).collect();
@@ -201,9 +271,7 @@ fn render_job(
             let top_story = site.featured.first().map(|&i| cards.get(i));
             context.insert_value("top_story", Value::from(top_story));
             context.insert_value("pager", pager);
-            let path = paginated("/", page);
-            context.insert("page_url", &config.absolute_url(&path));
-            ("index.html", path)
+            "index.html"
         }
         Job::Term(kind, index, page) => {
             let term = &site.terms(kind)[index];
@@ -217,9 +285,7 @@ fn render_job(
             );
             context.insert("term", &TermView::new(site, kind, index));
             context.insert_value("pager", pager);
-            let path = paginated(&term.permalink, page);
-            context.insert("page_url", &config.absolute_url(&path));
-            ("term.html", path)
+            "term.html"
         }
         Job::TermIndex(kind) => {
             let terms: Vec<TermLink<'_>> = site
@@ -227,51 +293,34 @@ fn render_job(
                 .iter()
                 .map(|t| TermLink::new(config, t))
                 .collect();
-            let path = site.term_index_permalink(kind);
             context.insert("kind", kind_name(kind));
             context.insert("terms", &terms);
-            context.insert("page_url", &config.absolute_url(&path));
-            ("terms.html", path)
+            "terms.html"
         }
         Job::Page(index) => {
-            let page = &site.pages[index];
             context.insert("page", &PageView::new(site, index));
-            context.insert("page_url", &config.absolute_url(&page.permalink));
-            ("page.html", page.permalink.clone())
+            "page.html"
         }
-        Job::NotFound => {
-            context.insert("page_url", &config.absolute_url("/404.html"));
-            ("404.html", "/404.html".to_string())
-        }
-        Job::Search(path) => {
-            context.insert("page_url", &config.absolute_url(path));
-            ("search.html", path.to_string())
-        }
-        Job::Alias(index, alias) => {
+        Job::NotFound => "404.html",
+        Job::Search(_) => "search.html",
+        Job::Alias(index, _) => {
             let target = config.absolute_url(&site.articles[index].permalink);
             context.insert("target", &target);
-            ("alias.html", alias.to_string())
+            "alias.html"
         }
         Job::ArchiveIndex => {
-            let path = crate::site::archives::ARCHIVES_PATH.to_string();
             context.insert("years", &archives::years(site));
-            context.insert("page_url", &config.absolute_url(&path));
-            ("archives.html", path)
+            "archives.html"
         }
         Job::Archive(y, m, page) => {
             let year = &site.archives[y];
             let month = m.map(|m| &year.months[m]);
-            let (articles, permalink) = match month {
-                Some(month) => (&month.articles, &month.permalink),
-                None => (&year.articles, &year.permalink),
-            };
+            let (articles, permalink) = archive_list(site, y, m);
             let per_page = config.pagination.archives;
             let pager = pager(site, cards, articles, permalink, page, per_page);
             context.insert("archive", &archives::ArchiveView::new(site, year, month));
             context.insert_value("pager", pager);
-            let path = paginated(permalink, page);
-            context.insert("page_url", &config.absolute_url(&path));
-            ("archive.html", path)
+            "archive.html"
         }
     };
     if !matches!(job, Job::Alias(..)) {
@@ -282,6 +331,31 @@ fn render_job(
     let path = safe_path(&site_path)
         .map_err(|message| Diagnostic::error(std::path::Path::new(&site_path), 1, 1, message))?;
     Ok((path, html.into_bytes()))
+}
+
+/// The site path a page is written to, such as `/2026/11/x/` or `/404.html`.
+pub fn site_path(site: &Site, job: Job<'_>) -> String {
+    match job {
+        Job::Article(index) => site.articles[index].permalink.clone(),
+        Job::Home(page) => paginated("/", page),
+        Job::Term(kind, index, page) => paginated(&site.terms(kind)[index].permalink, page),
+        Job::TermIndex(kind) => site.term_index_permalink(kind),
+        Job::Page(index) => site.pages[index].permalink.clone(),
+        Job::NotFound => "/404.html".to_string(),
+        Job::Alias(_, alias) => alias.to_string(),
+        Job::ArchiveIndex => crate::site::archives::ARCHIVES_PATH.to_string(),
+        Job::Search(path) => path.to_string(),
+        Job::Archive(y, m, page) => paginated(archive_list(site, y, m).1, page),
+    }
+}
+
+/// The articles of a year's or a month's archive, and its site path.
+fn archive_list(site: &Site, year: usize, month: Option<usize>) -> (&[usize], &str) {
+    let year = &site.archives[year];
+    match month.map(|m| &year.months[m]) {
+        Some(month) => (&month.articles, &month.permalink),
+        None => (&year.articles, &year.permalink),
+    }
 }
 
 /// The search page's site path when `search` is on: the theme's `search_path` UI string,
@@ -350,15 +424,15 @@ fn pager(
         ),
         (
             "articles",
-            cards.list(
-                articles
-                    .iter()
-                    .copied()
-                    .skip((page - 1) * per_page)
-                    .take(per_page),
-            ),
+            cards.list(page_slice(articles, page, per_page).iter().copied()),
         ),
     ])
+}
+
+/// The articles on page `page` (1-based) of a list.
+fn page_slice(articles: &[usize], page: usize, per_page: usize) -> &[usize] {
+    let start = ((page - 1) * per_page).min(articles.len());
+    &articles[start..(start + per_page).min(articles.len())]
 }
 
 /// `article`: its card, with its body, neighbours and related articles.

@@ -1,23 +1,29 @@
 //! Sidebars are the same on thousands of pages: each is rendered once per build,
 //! plus one variant per article it lists, so that no page lists itself.
 
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 
 use tera::Context;
 
 use super::templates::Templates;
 use super::views::Cards;
 use crate::diagnostic::Diagnostic;
+use crate::site::Site;
 
 /// One sidebar's HTML: the common version and the variants that leave an article out.
+///
+/// Variants are keyed by content path, so that two builds' sidebars compare equal
+/// when they show the same thing (the dev server re-renders every page only then).
+#[derive(Debug, PartialEq, Eq)]
 pub struct Fragment {
     common: String,
-    without: HashMap<usize, String>,
+    without: BTreeMap<String, String>,
 }
 
 impl Fragment {
     /// Renders `template` over the first `count` of `articles` (indices, in order).
     pub fn render(
+        site: &Site,
         templates: &Templates,
         cards: &Cards,
         template: &str,
@@ -30,7 +36,7 @@ impl Fragment {
             templates.render(template, &context)
         };
         let common = render(articles.iter().copied().take(count).collect())?;
-        let mut without = HashMap::new();
+        let mut without = BTreeMap::new();
         for &own in articles.iter().take(count) {
             let listed = articles
                 .iter()
@@ -38,15 +44,15 @@ impl Fragment {
                 .filter(|&i| i != own)
                 .take(count)
                 .collect();
-            without.insert(own, render(listed)?);
+            without.insert(site.articles[own].path.clone(), render(listed)?);
         }
         Ok(Self { common, without })
     }
 
-    /// The HTML for a page, leaving out the page's own article.
-    pub fn for_article(&self, article: Option<usize>) -> &str {
+    /// The HTML for a page, leaving out the page's own article (by content path).
+    pub fn for_article(&self, article: Option<&str>) -> &str {
         article
-            .and_then(|i| self.without.get(&i))
+            .and_then(|path| self.without.get(path))
             .unwrap_or(&self.common)
     }
 }

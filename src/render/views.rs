@@ -94,6 +94,8 @@ pub struct Card<'a> {
     pub editor_pick: bool,
     pub featured: bool,
     pub draft: bool,
+    /// Dated in the future: shown only in previews (`--drafts`, `--future`).
+    pub scheduled: bool,
 }
 
 impl<'a> Card<'a> {
@@ -134,6 +136,7 @@ impl<'a> Card<'a> {
             editor_pick: article.editor_pick,
             featured: article.featured.is_some(),
             draft: article.draft,
+            scheduled: article.date.timestamp() > jiff::Timestamp::now(),
         }
     }
 }
@@ -161,6 +164,23 @@ impl Cards {
                 .map(|article| Value::from_serializable(&Card::new(site, article)))
                 .collect(),
         )
+    }
+
+    /// Only the cards of `articles`, the others undefined: for the dev server, which renders
+    /// only pages that show those.
+    pub fn some(site: &Site, articles: impl IntoIterator<Item = usize>) -> Self {
+        let mut cards = Self(vec![Value::undefined(); site.articles.len()]);
+        cards.add(site, articles);
+        cards
+    }
+
+    /// Converts the cards of `articles` that are still missing.
+    pub fn add(&mut self, site: &Site, articles: impl IntoIterator<Item = usize>) {
+        for index in articles {
+            if self.0[index].is_undefined() {
+                self.0[index] = Value::from_serializable(&Card::new(site, &site.articles[index]));
+            }
+        }
     }
 
     /// One article's card.

@@ -6,6 +6,8 @@ pub mod related;
 
 use std::collections::{BTreeMap, HashMap};
 
+use rustc_hash::FxHashMap;
+
 use crate::config::Config;
 use crate::content::permalink::{expand, slugify};
 use crate::content::{Article, Author, Content, Page, ReadAlsoSetting};
@@ -268,28 +270,60 @@ fn terms(
     field: impl Fn(&Article) -> &Vec<String>,
     pattern: &str,
 ) -> Vec<Term> {
-    let mut by_slug: BTreeMap<String, Term> = BTreeMap::new();
+    let mut terms: Vec<Term> = Vec::new();
+    let mut by_slug: FxHashMap<String, usize> = FxHashMap::default();
+    // Thousands of articles share a few hundred names: look each name up once.
+    let mut by_name: FxHashMap<&str, Option<usize>> = FxHashMap::default();
     for (index, article) in articles.iter().enumerate() {
         for name in field(article) {
-            let slug = slugify(name);
-            if slug.is_empty() {
-                continue;
-            }
-            let term = by_slug.entry(slug.clone()).or_insert_with(|| Term {
-                name: name.clone(),
-                permalink: expand(pattern, &slug, None),
-                slug,
-                articles: Vec::new(),
+            let term = *by_name.entry(name).or_insert_with(|| {
+                let slug = slugify(name);
+                if slug.is_empty() {
+                    return None;
+                }
+                Some(*by_slug.entry(slug.clone()).or_insert_with(|| {
+                    terms.push(Term {
+                        name: name.clone(),
+                        permalink: expand(pattern, &slug, None),
+                        slug,
+                        articles: Vec::new(),
+                    });
+                    terms.len() - 1
+                }))
             });
+            let Some(term) = term else { continue };
+            let term = &mut terms[term];
             if term.articles.last() != Some(&index) {
                 term.articles.push(index);
             }
         }
     }
-    by_slug.into_values().collect()
+    terms.sort_by(|a, b| a.slug.cmp(&b.slug));
+    terms
 }
 
 impl Site {
+    /// Gives the configuration and the content back, so that the dev server can change
+    /// a few files and index again without reading the others.
+    pub fn into_parts(self) -> (Config, Content) {
+        let Site {
+            config,
+            articles,
+            pages,
+            authors,
+            now,
+            ..
+        } = self;
+        let content = Content {
+            articles,
+            pages,
+            authors: authors.into_values().collect(),
+            now,
+            ..Content::default()
+        };
+        (config, content)
+    }
+
     /// The terms of one kind.
     pub fn terms(&self, kind: TaxonomyKind) -> &[Term] {
         match kind {

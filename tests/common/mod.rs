@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod browser;
+pub mod server;
 pub mod static_server;
 
 use std::path::{Path, PathBuf};
