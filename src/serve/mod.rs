@@ -18,7 +18,11 @@ use std::sync::Arc;
 use crate::build::BuildOptions;
 use crate::diagnostic::Diagnostic;
 use state::{Outcome, Report, Shared, SiteState};
-use watcher::{Changes, Watcher};
+use watcher::{Changes, Next, Watcher};
+
+/// Quick rebuilds reuse the related lists; they are computed again once the author
+/// has paused this long (on a large site that takes seconds).
+const SETTLE_RELATED_AFTER: std::time::Duration = std::time::Duration::from_millis(300);
 
 /// What `kiosque serve` was asked to do.
 #[derive(Debug, Clone)]
@@ -115,11 +119,17 @@ pub fn run(options: &ServeOptions) -> Result<(), ServeError> {
     {
         eprintln!("warning: cannot open a browser: {error}");
     }
-    while let Some(changes) = watcher.next_changes(state.theme().unwrap_or_default()) {
-        let report = state.rebuild(&changes);
-        print_report(&report, &changes);
+    loop {
+        let quiet = state.needs_settling().then_some(SETTLE_RELATED_AFTER);
+        match watcher.next_changes(state.theme().unwrap_or_default(), quiet) {
+            Next::Changes(changes) => {
+                let report = state.rebuild(&changes);
+                print_report(&report, &changes);
+            }
+            Next::Quiet => print_settled(&state.settle()),
+            Next::Stopped => return Ok(()),
+        }
     }
-    Ok(())
 }
 
 /// The address pages link to: a wildcard bind is reached through the loopback address.
@@ -159,6 +169,23 @@ fn print_report(report: &Report, changes: &Changes) {
             eprintln!(
                 "Build {} ({what}) failed with {} error(s); the last good pages are still served.",
                 report.build,
+                errors.len()
+            );
+        }
+    }
+}
+
+fn print_settled(report: &Report) {
+    match &report.outcome {
+        Outcome::Served { rendered, changed } => println!(
+            "Related articles updated: {rendered} pages rendered, {} files changed in {} ms",
+            changed.len(),
+            report.elapsed.as_millis()
+        ),
+        Outcome::Failed(errors) => {
+            print_diagnostics(errors);
+            eprintln!(
+                "Related articles: {} error(s); the last good pages are still served.",
                 errors.len()
             );
         }

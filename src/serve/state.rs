@@ -138,8 +138,23 @@ pub struct SiteState {
     markdown_diagnostics: BTreeMap<PathBuf, Vec<Diagnostic>>,
     pending: Pending,
     published: Published,
+    related: RelatedLists,
     shared: Arc<Shared>,
     builds: u64,
+}
+
+/// The related lists and "read also" choices of the last indexed site, by content path
+/// order, reused by quick rebuilds; [`SiteState::settle`] computes them again.
+#[derive(Default)]
+struct RelatedLists {
+    /// Content paths of the articles, in the order the lists' indices refer to.
+    order: Vec<String>,
+    related: Vec<Vec<usize>>,
+    read_also: Vec<Option<usize>>,
+    /// Errors of the last computation (an unknown pinned article).
+    errors: Vec<Diagnostic>,
+    /// Content changed since the lists were computed.
+    stale: bool,
 }
 
 impl SiteState {
@@ -153,6 +168,7 @@ impl SiteState {
             markdown_diagnostics: BTreeMap::new(),
             pending: Pending::default(),
             published: Published::default(),
+            related: RelatedLists::default(),
             shared,
             builds: 0,
         }
@@ -168,7 +184,8 @@ impl SiteState {
         let started = Instant::now();
         let mut laps = Laps::new();
         let mut warnings = Vec::new();
-        if changes.config || self.sources.is_none() {
+        let everything = changes.config || self.sources.is_none();
+        if everything {
             self.read_everything();
             warnings.extend(self.all_warnings());
         } else {
@@ -181,17 +198,40 @@ impl SiteState {
             if !changes.content.is_empty() {
                 let files = self.reread(&changes.content);
                 warnings.extend(self.warnings_of(&files));
+                self.related.stale = true;
             }
         }
         laps.lap("read");
         self.builds += 1;
-        let outcome = self.render_and_serve(&mut laps);
+        let outcome = self.render_and_serve(&mut laps, everything);
         Report {
             build: self.builds,
             elapsed: started.elapsed(),
             timings: laps.timings,
             outcome,
             warnings,
+        }
+    }
+
+    /// Whether related lists were reused since the content changed: [`SiteState::settle`]
+    /// should run once the author pauses.
+    pub fn needs_settling(&self) -> bool {
+        self.related.stale && self.sources.is_some()
+    }
+
+    /// Computes every related list again (seconds on a large site, so not on every
+    /// save) and serves the pages whose lists changed.
+    pub fn settle(&mut self) -> Report {
+        let started = Instant::now();
+        let mut laps = Laps::new();
+        self.builds += 1;
+        let outcome = self.render_and_serve(&mut laps, true);
+        Report {
+            build: self.builds,
+            elapsed: started.elapsed(),
+            timings: laps.timings,
+            outcome,
+            warnings: Vec::new(),
         }
     }
 
@@ -475,7 +515,9 @@ impl SiteState {
         errors
     }
 
-    fn render_and_serve(&mut self, laps: &mut Laps) -> Outcome {
+    /// Indexes, relates (exactly, or by reusing the last lists), renders what changed
+    /// and serves it.
+    fn render_and_serve(&mut self, laps: &mut Laps, exact_related: bool) -> Outcome {
         let errors = self.errors();
         if !errors.is_empty() {
             return self.fail(errors);
@@ -494,14 +536,20 @@ impl SiteState {
         let content_assets = std::mem::take(&mut content.assets);
         let mut site = site::index(config, content);
         laps.lap("index");
-        let related = site::relate(&mut site);
+        if exact_related {
+            self.related.errors = site::relate(&mut site).err().unwrap_or_default();
+            self.related.stale = false;
+        } else {
+            self.related.reuse(&mut site);
+        }
         laps.lap("related");
-        let rendered = match (&mut templates, related) {
-            (Ok(templates), Ok(())) => self.render_changed(&site, templates),
-            (Err(errors), _) => Err(errors.clone()),
-            (_, Err(errors)) => Err(errors),
+        let rendered = match &mut templates {
+            _ if !self.related.errors.is_empty() => Err(self.related.errors.clone()),
+            Ok(templates) => self.render_changed(&site, templates),
+            Err(errors) => Err(errors.clone()),
         };
         laps.lap("render");
+        self.related.keep(&mut site);
         let (config, mut content) = site.into_parts();
         content.assets = content_assets;
         let assets: Vec<(PathBuf, String)> = theme_assets
@@ -671,6 +719,72 @@ impl SiteState {
             .failure = Some(message.clone());
         let _ = self.shared.events.send(message);
         Outcome::Failed(errors)
+    }
+}
+
+impl RelatedLists {
+    /// Gives `site` the last computed lists, following articles by content path;
+    /// a new article has none until the next [`SiteState::settle`].
+    fn reuse(&self, site: &mut site::Site) {
+        let same_order = self.order.len() == site.articles.len()
+            && self
+                .order
+                .iter()
+                .zip(&site.articles)
+                .all(|(p, a)| *p == a.path);
+        if same_order {
+            site.related = self.related.clone();
+            site.read_also = self.read_also.clone();
+            return;
+        }
+        let new_index: FxHashMap<&str, usize> = site
+            .articles
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (a.path.as_str(), i))
+            .collect();
+        let old_index: FxHashMap<&str, usize> = self
+            .order
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.as_str(), i))
+            .collect();
+        let moved = |old: usize| new_index.get(self.order[old].as_str()).copied();
+        let (related, read_also) = site
+            .articles
+            .iter()
+            .map(|article| match old_index.get(article.path.as_str()) {
+                Some(&old) => (
+                    self.related[old].iter().filter_map(|&r| moved(r)).collect(),
+                    self.read_also[old].and_then(moved),
+                ),
+                None => (Vec::new(), None),
+            })
+            .unzip();
+        site.related = related;
+        site.read_also = read_also;
+    }
+
+    /// Keeps `site`'s lists for the next rebuild.
+    fn keep(&mut self, site: &mut site::Site) {
+        let count = site.articles.len();
+        if site.related.len() != count || site.read_also.len() != count {
+            // The computation failed: no lists until the next one succeeds.
+            site.related = vec![Vec::new(); count];
+            site.read_also = vec![None; count];
+            self.stale = true;
+        }
+        let same_order = self.order.len() == site.articles.len()
+            && self
+                .order
+                .iter()
+                .zip(&site.articles)
+                .all(|(p, a)| *p == a.path);
+        if !same_order {
+            self.order = site.articles.iter().map(|a| a.path.clone()).collect();
+        }
+        self.related = std::mem::take(&mut site.related);
+        self.read_also = std::mem::take(&mut site.read_also);
     }
 }
 

@@ -37,6 +37,16 @@ pub enum ChangeKind {
     Content(String),
 }
 
+/// What [`Watcher::next_changes`] saw.
+#[derive(Debug)]
+pub enum Next {
+    Changes(Changes),
+    /// Nothing changed for the time asked.
+    Quiet,
+    /// The watcher stopped.
+    Stopped,
+}
+
 /// What changed since the last rebuild.
 #[derive(Debug, Default, Clone)]
 pub struct Changes {
@@ -110,28 +120,42 @@ impl Watcher {
         }
     }
 
-    /// Blocks until something changes, then gathers the events of one save (or one
-    /// burst of writes). `None` when the watcher has stopped.
-    pub fn next_changes(&mut self, theme: &str) -> Option<Changes> {
+    /// Waits until something changes, then gathers the events of one save (or one
+    /// burst of writes). With `quiet`, gives up after that long without a change.
+    pub fn next_changes(&mut self, theme: &str, quiet: Option<Duration>) -> Next {
+        let started = Instant::now();
         loop {
             let mut changes = Changes::default();
-            let first = self.events.recv().ok()?;
+            let first = match quiet {
+                None => self.events.recv().map_err(|_| Next::Stopped),
+                Some(quiet) => match quiet.checked_sub(started.elapsed()) {
+                    None => Err(Next::Quiet),
+                    Some(left) => self.events.recv_timeout(left).map_err(|e| match e {
+                        RecvTimeoutError::Timeout => Next::Quiet,
+                        RecvTimeoutError::Disconnected => Next::Stopped,
+                    }),
+                },
+            };
+            let first = match first {
+                Ok(first) => first,
+                Err(next) => return next,
+            };
             self.add_events(first, theme, &mut changes);
             if changes.is_empty() {
                 continue;
             }
-            let started = Instant::now();
+            let first_event = Instant::now();
             loop {
                 match self.events.recv_timeout(SETTLE) {
                     Ok(more) => self.add_events(more, theme, &mut changes),
                     Err(RecvTimeoutError::Timeout) => break,
-                    Err(RecvTimeoutError::Disconnected) => return Some(changes),
+                    Err(RecvTimeoutError::Disconnected) => return Next::Changes(changes),
                 }
-                if started.elapsed() > MAX_WAIT {
+                if first_event.elapsed() > MAX_WAIT {
                     break;
                 }
             }
-            return Some(changes);
+            return Next::Changes(changes);
         }
     }
 
