@@ -11,7 +11,10 @@ most editors' "save" is), then the article's page is fetched every 5 ms until it
 the marker. "client" is the time from the end of the write to the first response that
 shows it (debounce, rebuild and one poll included); "server" is what the server's own
 log says for the same rebuild (from the first file event to the pages being served,
-and the rebuild alone). The article is restored at the end.
+and the rebuild alone). Quick rebuilds reuse the related lists; the server computes
+them again once nothing changed for a second ("Related articles updated" lines,
+also summarised). The default pause leaves time for that, so that each edit
+measures a quick rebuild. The article is restored at the end.
 
 A generated corpus needs a site.yaml and the theme; --prepare-from REPO copies
 REPO/themes/newsroom into SITE and writes a minimal site.yaml when SITE has none:
@@ -90,7 +93,8 @@ def main():
     ap.add_argument("--url", required=True, help="the article's site path")
     ap.add_argument("--binary", default="target/release/kiosque")
     ap.add_argument("--edits", type=int, default=20)
-    ap.add_argument("--pause", type=float, default=0.5, help="seconds between edits")
+    ap.add_argument("--pause", type=float, default=4.0,
+                    help="seconds between edits (longer than the related lists take to settle)")
     ap.add_argument("--prepare-from", help="repository to copy the theme from")
     a = ap.parse_args()
     if a.prepare_from:
@@ -114,7 +118,7 @@ def main():
         url = base + a.url
         if a.url not in fetch(url) and "<html" not in fetch(url):
             sys.exit("%s does not answer" % url)
-        client, server_total, server_rebuild = [], [], []
+        client, server_total, server_rebuild, settles = [], [], [], []
         for edit in range(a.edits):
             marker = "bench-marker-%d-%d" % (edit, time.monotonic_ns())
             with open(path, "w", encoding="utf-8") as f:
@@ -131,11 +135,17 @@ def main():
                 server_rebuild.append(float(match.group(1)))
                 server_total.append(float(match.group(2)))
             print("edit %2d: %7.1f ms   %s" % (edit, client[-1], line or ""))
-            time.sleep(a.pause)
+            settled = wait_line(lines, r"^Related articles", a.pause)
+            match = settled and re.search(r"in (\d+) ms", settled)
+            if match:
+                settles.append(float(match.group(1)))
+            time.sleep(max(0.0, a.pause - (time.monotonic() - started)))
         print(summary("client: write to served", client))
         if server_total:
             print(summary("server: event to served", server_total))
             print(summary("server: rebuild alone", server_rebuild))
+        if settles:
+            print(summary("server: related lists again", settles))
     finally:
         with open(path, "w", encoding="utf-8") as f:
             f.write(original)

@@ -18,7 +18,7 @@ const DELETED: &str =
     "content/articles/2026/09/le-jeu-independant-francais-brume-cartonne-sur-steam.md";
 const DELETED_URL: &str = "/2026/09/le-jeu-independant-francais-brume-cartonne-sur-steam/";
 /// Long enough for a save's last event to be debounced and built.
-const QUIET: Duration = Duration::from_millis(600);
+const QUIET: Duration = Duration::from_millis(1500);
 
 fn read(site: &Site, relative: &str) -> String {
     fs_err::read_to_string(site.root().join(relative)).unwrap()
@@ -490,4 +490,7 @@ fn incremental_rebuilds_serve_what_a_full_build_makes() {
     }
     assert_eq!(server.get(AURORE_URL).status, 404);
     assert_eq!(server.get(DELETED_URL).status, 404);
+    // The new article's related list came with the pass that follows a pause.
+    let new_article = Html::parse_document(&server.get("/2026/09/neuf/").body);
+    assert!(!texts(&new_article, "aside.related li").is_empty());
 }

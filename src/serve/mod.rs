@@ -22,7 +22,7 @@ use watcher::{Changes, Next, Watcher};
 
 /// Quick rebuilds reuse the related lists; they are computed again once the author
 /// has paused this long (on a large site that takes seconds).
-const SETTLE_RELATED_AFTER: std::time::Duration = std::time::Duration::from_millis(300);
+const SETTLE_RELATED_AFTER: std::time::Duration = std::time::Duration::from_millis(1000);
 
 /// What `kiosque serve` was asked to do.
 #[derive(Debug, Clone)]
