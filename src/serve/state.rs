@@ -26,6 +26,7 @@ use crate::content::permalink::safe_path;
 use crate::content::{self, Content, Loaded, Walked};
 use crate::diagnostic::{Diagnostic, shown};
 use crate::markdown::{LinkMap, ShortcodeRenderer};
+use crate::output::{self, Contents, Files};
 use crate::render::{self, Job, Renderer, Sidebars, Templates, inputs};
 use crate::site;
 
@@ -121,6 +122,8 @@ struct Pending {
 struct Published {
     /// Site path → hash of what the page showed.
     signatures: FxHashMap<String, u64>,
+    /// Output paths of the feeds, sitemaps and other files made from the whole site.
+    extras: FxHashSet<String>,
     /// Output paths of the files copied as they are.
     assets: FxHashSet<String>,
     sidebars: Option<Sidebars>,
@@ -268,11 +271,24 @@ impl SiteState {
     }
 
     fn reload_templates(&mut self) {
-        let Some(sources) = &mut self.sources else {
+        let Some(mut sources) = self.sources.take() else {
             return;
         };
         sources.templates = Templates::load(&sources.config);
         self.pending.everything = true;
+        // Shortcodes are templates: the bodies that may call one are rendered again.
+        let content = &sources.content;
+        let calling: FxHashSet<String> = content
+            .articles
+            .iter()
+            .map(|a| (&a.path, &a.body))
+            .chain(content.pages.iter().map(|p| (&p.path, &p.body)))
+            .chain(content.authors.iter().map(|a| (&a.path, &a.body)))
+            .filter(|(_, body)| body.markdown.contains("{{") || body.markdown.contains("{%"))
+            .map(|(path, _)| path.clone())
+            .collect();
+        self.render_markdown(&mut sources, &calling);
+        self.sources = Some(sources);
     }
 
     fn reload_theme_assets(&mut self, changes: &Changes) {
@@ -499,6 +515,8 @@ impl SiteState {
                 errors.extend(asset_errors.iter().cloned());
             }
             errors.extend(sources.permalink_errors.iter().cloned());
+            // An anchor breaks when the file linked to changes: checked on every rebuild.
+            errors.extend(build::check_anchors(&sources.content));
         }
         errors.extend(
             self.load_diagnostics
@@ -534,6 +552,8 @@ impl SiteState {
             mut content,
         } = sources;
         let content_assets = std::mem::take(&mut content.assets);
+        // The build's clock (scheduling badges, the news sitemap), as a full build now.
+        content.now = jiff::Timestamp::now();
         let mut site = site::index(config, content);
         laps.lap("index");
         if exact_related {
@@ -549,6 +569,21 @@ impl SiteState {
             Err(errors) => Err(errors.clone()),
         };
         laps.lap("render");
+        // Feeds, sitemaps, robots.txt, _redirects: made from the whole site, compared
+        // with the served ones like pages.
+        let rendered = rendered.and_then(|mut rendered| {
+            let copied: Files = theme_assets
+                .iter()
+                .flatten()
+                .chain(&content_assets)
+                .map(|(source, path)| (path.clone(), Contents::Copy(source.clone())))
+                .collect();
+            let extras = output::emit(&site, &copied)?;
+            rendered.extras = extras.iter().map(|(path, _)| path.clone()).collect();
+            rendered.files.extend(extras);
+            Ok(rendered)
+        });
+        laps.lap("emit");
         self.related.keep(&mut site);
         let (config, mut content) = site.into_parts();
         content.assets = content_assets;
@@ -583,6 +618,8 @@ impl SiteState {
         let mut renderer = Renderer::for_some_pages(site, templates)?;
         let site_wide = inputs::site_wide(site);
         let everything = self.pending.everything
+            // Images are measured for the pages' metadata.
+            || self.pending.assets
             || self.published.sidebars.as_ref() != Some(renderer.sidebars())
             || self.published.site_wide != Some(site_wide);
         let keys: Vec<u64> = site
@@ -641,6 +678,7 @@ impl SiteState {
         Ok(Rendered {
             files,
             removed,
+            extras: FxHashSet::default(),
             signatures,
             sidebars: renderer.into_sidebars(),
             site_wide,
@@ -661,6 +699,12 @@ impl SiteState {
                 .assets
                 .iter()
                 .filter(|path| !asset_paths.contains(*path))
+                .chain(
+                    self.published
+                        .extras
+                        .iter()
+                        .filter(|path| !rendered.extras.contains(*path)),
+                )
                 .chain(&rendered.removed);
             for path in gone {
                 if served.files.remove(path).is_some() {
@@ -697,6 +741,7 @@ impl SiteState {
         // Nobody listening is fine: no page is open.
         let _ = self.shared.events.send(message);
         self.published = Published {
+            extras: rendered.extras,
             assets: asset_paths,
             signatures: rendered.signatures,
             sidebars: Some(rendered.sidebars),
@@ -799,6 +844,8 @@ struct Rendered {
     files: Vec<render::RenderedFile>,
     /// Output paths of the pages no longer made.
     removed: Vec<String>,
+    /// Output paths of the feeds, sitemaps and other files made from the whole site.
+    extras: FxHashSet<String>,
     signatures: FxHashMap<String, u64>,
     sidebars: Sidebars,
     site_wide: u64,
