@@ -6,7 +6,7 @@
 //! only the pages whose inputs changed ([`crate::render::inputs`]) and serve those whose
 //! bytes changed.
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::hash::{BuildHasher, Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
@@ -29,6 +29,7 @@ use crate::markdown::{LinkMap, ShortcodeRenderer};
 use crate::output::{self, Contents, Files};
 use crate::render::{self, Job, Renderer, Sidebars, Templates, inputs};
 use crate::site;
+use crate::site::images::ImageSize;
 
 /// One file the server answers with.
 #[derive(Debug, Clone)]
@@ -142,8 +143,18 @@ pub struct SiteState {
     pending: Pending,
     published: Published,
     related: RelatedLists,
+    images: MeasuredImages,
     shared: Arc<Shared>,
     builds: u64,
+}
+
+/// Lead images measured so far (reading thousands of image headers on every save
+/// would cost more than the rest of a rebuild); forgotten when a copied file changes.
+#[derive(Default)]
+struct MeasuredImages {
+    sizes: HashMap<String, ImageSize>,
+    /// Every path measured, found or not.
+    seen: FxHashSet<String>,
 }
 
 /// The related lists and "read also" choices of the last indexed site, by content path
@@ -172,6 +183,7 @@ impl SiteState {
             pending: Pending::default(),
             published: Published::default(),
             related: RelatedLists::default(),
+            images: MeasuredImages::default(),
             shared,
             builds: 0,
         }
@@ -554,7 +566,11 @@ impl SiteState {
         let content_assets = std::mem::take(&mut content.assets);
         // The build's clock (scheduling badges, the news sitemap), as a full build now.
         content.now = jiff::Timestamp::now();
-        let mut site = site::index(config, content);
+        if self.pending.assets {
+            self.images = MeasuredImages::default();
+        }
+        let sizes = self.images.measure(&config, &content);
+        let mut site = site::index_measured(config, content, sizes);
         laps.lap("index");
         if exact_related {
             self.related.errors = site::relate(&mut site).err().unwrap_or_default();
@@ -585,6 +601,7 @@ impl SiteState {
         });
         laps.lap("emit");
         self.related.keep(&mut site);
+        self.images.sizes = std::mem::take(&mut site.image_sizes);
         let (config, mut content) = site.into_parts();
         content.assets = content_assets;
         let assets: Vec<(PathBuf, String)> = theme_assets
@@ -764,6 +781,25 @@ impl SiteState {
             .failure = Some(message.clone());
         let _ = self.shared.events.send(message);
         Outcome::Failed(errors)
+    }
+}
+
+impl MeasuredImages {
+    /// The sizes of every lead image (and the logo), measuring only the new ones.
+    fn measure(&mut self, config: &Config, content: &Content) -> HashMap<String, ImageSize> {
+        let new: Vec<&str> = content
+            .articles
+            .iter()
+            .filter_map(|a| a.image.as_deref())
+            .chain(config.logo.as_deref())
+            .filter(|image| !self.seen.contains(*image))
+            .collect();
+        if !new.is_empty() {
+            self.sizes
+                .extend(site::images::measure_paths(config, new.iter().copied()));
+            self.seen.extend(new.into_iter().map(str::to_string));
+        }
+        std::mem::take(&mut self.sizes)
     }
 }
 

@@ -24,11 +24,19 @@ pub struct ImageSize {
 /// The size of every lead image (and the site logo) that is a local file, by its path as
 /// written in front matter or `site.yaml`.
 pub fn measure(config: &Config, articles: &[Article]) -> HashMap<String, ImageSize> {
-    let mut images: Vec<&str> = articles
+    let images = articles
         .iter()
         .filter_map(|a| a.image.as_deref())
-        .chain(config.logo.as_deref())
-        .collect();
+        .chain(config.logo.as_deref());
+    measure_paths(config, images)
+}
+
+/// The size of each of `images` (site paths as written) that is a local file.
+pub fn measure_paths<'a>(
+    config: &Config,
+    images: impl IntoIterator<Item = &'a str>,
+) -> HashMap<String, ImageSize> {
+    let mut images: Vec<&str> = images.into_iter().collect();
     images.sort_unstable();
     images.dedup();
     images

@@ -65,6 +65,17 @@ pub struct Site {
 
 /// Builds the indexes; related lists come after, from [`relate`].
 pub fn index(config: Config, content: Content) -> Site {
+    let image_sizes = images::measure(&config, &content.articles);
+    index_measured(config, content, image_sizes)
+}
+
+/// [`index`] with the lead images already measured (the dev server measures only the
+/// images it has not seen).
+pub fn index_measured(
+    config: Config,
+    content: Content,
+    image_sizes: HashMap<String, images::ImageSize>,
+) -> Site {
     let Content {
         mut articles,
         mut pages,
@@ -104,7 +115,6 @@ pub fn index(config: Config, content: Content) -> Site {
         }
     }
     translations.retain(|_, articles| articles.len() > 1);
-    let image_sizes = images::measure(&config, &articles);
     let archives = archives::index(&articles);
     Site {
         config,
