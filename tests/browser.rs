@@ -3,77 +3,16 @@
 
 mod common;
 
-use std::net::{TcpListener, TcpStream};
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use common::Site;
+use common::browser;
 use common::server::Server;
-use fantoccini::{Client, ClientBuilder, Locator};
-use hyper_util::client::legacy::connect::HttpConnector;
+use fantoccini::{Client, Locator};
 use serde_json::json;
 
 const AURORE: &str = "content/articles/2026/09/le-navigateur-europeen-aurore-passe-en-1-0.md";
 const AURORE_URL: &str = "/2026/09/le-navigateur-europeen-aurore-passe-en-1-0/";
-
-/// chromedriver on a free port of 127.0.0.1; killed when dropped.
-struct ChromeDriver {
-    child: Child,
-    port: u16,
-}
-
-impl ChromeDriver {
-    fn start() -> Self {
-        let port = TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let child = Command::new("chromedriver")
-            .arg(format!("--port={port}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("chromedriver must be installed (apt-get install chromium chromium-driver)");
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(Instant::now() < deadline, "chromedriver did not start");
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        Self { child, port }
-    }
-}
-
-impl Drop for ChromeDriver {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-async fn browser(driver: &ChromeDriver, profile: &std::path::Path) -> Client {
-    let capabilities = json!({
-        "goog:chromeOptions": {
-            "binary": "/usr/bin/chromium",
-            "args": [
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--no-first-run",
-                format!("--user-data-dir={}", profile.display()),
-            ],
-        }
-    });
-    let serde_json::Value::Object(capabilities) = capabilities else {
-        unreachable!()
-    };
-    ClientBuilder::new(HttpConnector::new())
-        .capabilities(capabilities)
-        .connect(&format!("http://127.0.0.1:{}", driver.port))
-        .await
-        .expect("chromium starts under chromedriver")
-}
 
 /// Polls `check` every 25 ms until it holds or `limit` passes; returns the time it took.
 async fn within<F, Fut>(limit: Duration, mut check: F) -> Option<Duration>
@@ -120,20 +59,27 @@ async fn listening(client: &Client) -> bool {
 async fn an_open_article_follows_edits_errors_and_fixes() {
     let site = Site::example();
     let server = Server::start(&site, &[]);
-    let driver = ChromeDriver::start();
-    let profile = tempfile::tempdir().unwrap();
-    let client = browser(&driver, profile.path()).await;
+    let url = server.url(AURORE_URL);
+    browser::session(move |client| async move {
+        follow_edits(&site, &url, &client).await;
+        // The server stops with the test, not before.
+        drop(server);
+    })
+    .await;
+}
+
+async fn follow_edits(site: &Site, url: &str, client: &Client) {
     let path = site.root().join(AURORE);
     let original = fs_err::read_to_string(&path).unwrap();
 
-    client.goto(&server.url(AURORE_URL)).await.unwrap();
+    client.goto(url).await.unwrap();
     assert!(
-        article_text(&client)
+        article_text(client)
             .await
             .contains("Le navigateur européen Aurore passe en 1.0")
     );
     assert!(
-        within(Duration::from_secs(5), || listening(&client))
+        within(Duration::from_secs(5), || listening(client))
             .await
             .is_some(),
         "the page never opened the live-reload channel"
@@ -143,7 +89,7 @@ async fn an_open_article_follows_edits_errors_and_fixes() {
     let edited = format!("{original}\nUn paragraphe écrit pendant que la page est ouverte.\n");
     fs_err::write(&path, &edited).unwrap();
     let took = within(Duration::from_secs(2), || async {
-        article_text(&client)
+        article_text(client)
             .await
             .contains("Un paragraphe écrit pendant que la page est ouverte.")
     })
@@ -161,11 +107,11 @@ async fn an_open_article_follows_edits_errors_and_fixes() {
     );
     fs_err::write(&path, &broken).unwrap();
     let shown = within(Duration::from_secs(2), || async {
-        overlay_text(&client).await.is_some()
+        overlay_text(client).await.is_some()
     })
     .await;
     assert!(shown.is_some(), "no error overlay");
-    let overlay = overlay_text(&client).await.unwrap();
+    let overlay = overlay_text(client).await.unwrap();
     assert!(overlay.contains(&format!("{AURORE}:3:")), "{overlay}");
     assert!(
         overlay.contains("<b>pas une date</b>"),
@@ -180,7 +126,7 @@ async fn an_open_article_follows_edits_errors_and_fixes() {
         "the error's text became markup"
     );
     assert!(
-        article_text(&client)
+        article_text(client)
             .await
             .contains("Un paragraphe écrit pendant")
     );
@@ -189,14 +135,14 @@ async fn an_open_article_follows_edits_errors_and_fixes() {
     let fixed = format!("{edited}\nEt corrigé.\n");
     fs_err::write(&path, &fixed).unwrap();
     let recovered = within(Duration::from_secs(2), || async {
-        overlay_text(&client).await.is_none() && article_text(&client).await.contains("Et corrigé.")
+        overlay_text(client).await.is_none() && article_text(client).await.contains("Et corrigé.")
     })
     .await;
     assert!(recovered.is_some(), "the page did not recover");
 
     // A stylesheet change applies without reloading the page.
     assert!(
-        within(Duration::from_secs(5), || listening(&client))
+        within(Duration::from_secs(5), || listening(client))
             .await
             .is_some()
     );
@@ -227,6 +173,4 @@ async fn an_open_article_follows_edits_errors_and_fixes() {
         json!(true),
         "the page was reloaded for a CSS change"
     );
-
-    client.close().await.unwrap();
 }

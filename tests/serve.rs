@@ -69,6 +69,23 @@ fn serves_the_site_from_memory_with_the_reload_script_in_pages_only() {
 }
 
 #[test]
+fn the_search_index_is_built_in_the_background_and_served() {
+    let site = Site::example();
+    let mut server = Server::start(&site, &[]);
+    assert!(
+        server
+            .wait_line(|l| l.starts_with("Search index:"))
+            .is_some(),
+        "{:#?}",
+        server.log
+    );
+    let script = server.get("/pagefind/pagefind.js");
+    assert_eq!(script.status, 200);
+    assert!(!script.body.contains("livereload"));
+    assert_eq!(server.get("/recherche/").status, 200);
+}
+
+#[test]
 fn a_body_edit_reaches_its_page_and_reloads_no_other() {
     let site = Site::example();
     let mut server = Server::start(&site, &[]);

@@ -27,6 +27,8 @@ pub enum Message {
     },
     /// A rebuild failed: pages show these errors over the last good version.
     Failed { build: u64, errors: Vec<ErrorView> },
+    /// A new search index is served (files under `pagefind/`); pages keep what they show.
+    Indexed { files: usize },
 }
 
 /// A diagnostic as the overlay shows it; the script inserts it as text, never as HTML.
@@ -133,6 +135,7 @@ pub const SCRIPT: &str = r#"(() => {
   events.addEventListener("open", () => { document.documentElement.dataset.kiosqueLive = "1"; });
   events.addEventListener("message", (event) => {
     const message = JSON.parse(event.data);
+    if (message.kind !== "failed" && message.kind !== "built") return;
     if (message.kind === "failed") {
       failed = true;
       showOverlay(message.errors);

@@ -8,6 +8,7 @@
 
 pub mod http;
 pub mod livereload;
+pub mod search;
 pub mod state;
 pub mod watcher;
 

@@ -19,6 +19,7 @@ use rustc_hash::{FxBuildHasher, FxHashMap, FxHashSet, FxHasher};
 use tokio::sync::broadcast;
 
 use super::livereload::Message;
+use super::search::{SearchIndexer, Snapshot};
 use super::watcher::Changes;
 use crate::build::{self, BuildOptions};
 use crate::config::{self, Config};
@@ -144,6 +145,8 @@ pub struct SiteState {
     published: Published,
     related: RelatedLists,
     images: MeasuredImages,
+    /// Started with the first index asked for (`search: true`).
+    search: Option<SearchIndexer>,
     shared: Arc<Shared>,
     builds: u64,
 }
@@ -184,6 +187,7 @@ impl SiteState {
             published: Published::default(),
             related: RelatedLists::default(),
             images: MeasuredImages::default(),
+            search: None,
             shared,
             builds: 0,
         }
@@ -600,6 +604,19 @@ impl SiteState {
             Ok(rendered)
         });
         laps.lap("emit");
+        // The search index follows the passes that compute everything (seconds or more).
+        let to_index: Vec<(PathBuf, String, String)> = if exact_related && site.config.search {
+            site.articles
+                .iter()
+                .map(|a| {
+                    let output = safe_path(&a.permalink).unwrap_or_else(|_| a.permalink.clone());
+                    (a.body.file.clone(), site.config.link(&a.permalink), output)
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let language = site.config.language.clone();
         self.related.keep(&mut site);
         self.images.sizes = std::mem::take(&mut site.image_sizes);
         let (config, mut content) = site.into_parts();
@@ -622,6 +639,9 @@ impl SiteState {
             Ok(rendered) => self.serve(rendered, assets),
             Err(errors) => self.fail(errors),
         };
+        if matches!(outcome, Outcome::Served { .. }) && !to_index.is_empty() {
+            self.index_for_search(language, to_index);
+        }
         laps.lap("serve");
         outcome
     }
@@ -769,6 +789,24 @@ impl SiteState {
             rendered: count,
             changed,
         }
+    }
+
+    /// Asks the search indexer for an index of these articles' pages, as now served.
+    fn index_for_search(&mut self, language: String, articles: Vec<(PathBuf, String, String)>) {
+        let pages = {
+            let served = self.shared.served.read().expect("no panic while serving");
+            articles
+                .into_iter()
+                .filter_map(|(file, url, output)| match served.files.get(&output) {
+                    Some(ServedFile::Bytes(html)) => Some((file, url, html.clone())),
+                    _ => None,
+                })
+                .collect()
+        };
+        let shared = &self.shared;
+        self.search
+            .get_or_insert_with(|| SearchIndexer::start(Arc::clone(shared)))
+            .request(Snapshot { language, pages });
     }
 
     /// Keeps the last good pages and shows the errors in open pages.
