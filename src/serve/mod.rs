@@ -6,6 +6,7 @@
 //! two rebuilds at once); the [`http`] handlers answer from [`state::Shared`], which
 //! holds the last good pages and the [`livereload`] channel.
 
+mod carried;
 pub mod http;
 pub mod livereload;
 pub mod search;

@@ -6,7 +6,7 @@
 //! only the pages whose inputs changed ([`crate::render::inputs`]) and serve those whose
 //! bytes changed.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::hash::{BuildHasher, Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
@@ -18,6 +18,7 @@ use rayon::prelude::*;
 use rustc_hash::{FxBuildHasher, FxHashMap, FxHashSet, FxHasher};
 use tokio::sync::broadcast;
 
+use super::carried::{MeasuredImages, RelatedLists};
 use super::livereload::Message;
 use super::search::{SearchIndexer, Snapshot};
 use super::watcher::Changes;
@@ -30,7 +31,6 @@ use crate::markdown::{LinkMap, ShortcodeRenderer};
 use crate::output::{self, Contents, Files};
 use crate::render::{self, Job, Renderer, Sidebars, Templates, inputs};
 use crate::site;
-use crate::site::images::ImageSize;
 
 /// One file the server answers with.
 #[derive(Debug, Clone)]
@@ -149,29 +149,6 @@ pub struct SiteState {
     search: Option<SearchIndexer>,
     shared: Arc<Shared>,
     builds: u64,
-}
-
-/// Lead images measured so far (reading thousands of image headers on every save
-/// would cost more than the rest of a rebuild); forgotten when a copied file changes.
-#[derive(Default)]
-struct MeasuredImages {
-    sizes: HashMap<String, ImageSize>,
-    /// Every path measured, found or not.
-    seen: FxHashSet<String>,
-}
-
-/// The related lists and "read also" choices of the last indexed site, by content path
-/// order, reused by quick rebuilds; [`SiteState::settle`] computes them again.
-#[derive(Default)]
-struct RelatedLists {
-    /// Content paths of the articles, in the order the lists' indices refer to.
-    order: Vec<String>,
-    related: Vec<Vec<usize>>,
-    read_also: Vec<Option<usize>>,
-    /// Errors of the last computation (an unknown pinned article).
-    errors: Vec<Diagnostic>,
-    /// Content changed since the lists were computed.
-    stale: bool,
 }
 
 impl SiteState {
@@ -819,91 +796,6 @@ impl SiteState {
             .failure = Some(message.clone());
         let _ = self.shared.events.send(message);
         Outcome::Failed(errors)
-    }
-}
-
-impl MeasuredImages {
-    /// The sizes of every lead image (and the logo), measuring only the new ones.
-    fn measure(&mut self, config: &Config, content: &Content) -> HashMap<String, ImageSize> {
-        let new: Vec<&str> = content
-            .articles
-            .iter()
-            .filter_map(|a| a.image.as_deref())
-            .chain(config.logo.as_deref())
-            .filter(|image| !self.seen.contains(*image))
-            .collect();
-        if !new.is_empty() {
-            self.sizes
-                .extend(site::images::measure_paths(config, new.iter().copied()));
-            self.seen.extend(new.into_iter().map(str::to_string));
-        }
-        std::mem::take(&mut self.sizes)
-    }
-}
-
-impl RelatedLists {
-    /// Gives `site` the last computed lists, following articles by content path;
-    /// a new article has none until the next [`SiteState::settle`].
-    fn reuse(&self, site: &mut site::Site) {
-        let same_order = self.order.len() == site.articles.len()
-            && self
-                .order
-                .iter()
-                .zip(&site.articles)
-                .all(|(p, a)| *p == a.path);
-        if same_order {
-            site.related = self.related.clone();
-            site.read_also = self.read_also.clone();
-            return;
-        }
-        let new_index: FxHashMap<&str, usize> = site
-            .articles
-            .iter()
-            .enumerate()
-            .map(|(i, a)| (a.path.as_str(), i))
-            .collect();
-        let old_index: FxHashMap<&str, usize> = self
-            .order
-            .iter()
-            .enumerate()
-            .map(|(i, p)| (p.as_str(), i))
-            .collect();
-        let moved = |old: usize| new_index.get(self.order[old].as_str()).copied();
-        let (related, read_also) = site
-            .articles
-            .iter()
-            .map(|article| match old_index.get(article.path.as_str()) {
-                Some(&old) => (
-                    self.related[old].iter().filter_map(|&r| moved(r)).collect(),
-                    self.read_also[old].and_then(moved),
-                ),
-                None => (Vec::new(), None),
-            })
-            .unzip();
-        site.related = related;
-        site.read_also = read_also;
-    }
-
-    /// Keeps `site`'s lists for the next rebuild.
-    fn keep(&mut self, site: &mut site::Site) {
-        let count = site.articles.len();
-        if site.related.len() != count || site.read_also.len() != count {
-            // The computation failed: no lists until the next one succeeds.
-            site.related = vec![Vec::new(); count];
-            site.read_also = vec![None; count];
-            self.stale = true;
-        }
-        let same_order = self.order.len() == site.articles.len()
-            && self
-                .order
-                .iter()
-                .zip(&site.articles)
-                .all(|(p, a)| *p == a.path);
-        if !same_order {
-            self.order = site.articles.iter().map(|a| a.path.clone()).collect();
-        }
-        self.related = std::mem::take(&mut site.related);
-        self.read_also = std::mem::take(&mut site.read_also);
     }
 }
 
