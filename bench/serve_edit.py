@@ -12,8 +12,8 @@ the marker. "client" is the time from the end of the write to the first response
 shows it (debounce, rebuild and one poll included); "server" is what the server's own
 log says for the same rebuild (from the first file event to the pages being served,
 and the rebuild alone). Quick rebuilds reuse the related lists; the server computes
-them again once nothing changed for a second ("Related articles updated" lines,
-also summarised). The default pause leaves time for that, so that each edit
+them again on another thread once nothing changed for a second ("Related articles
+updated" lines; the time of that computation is summarised too). The default pause leaves time for that, so that each edit
 measures a quick rebuild. The article is restored at the end.
 
 A generated corpus needs a site.yaml and the theme; --prepare-from REPO copies
@@ -136,7 +136,7 @@ def main():
                 server_total.append(float(match.group(2)))
             print("edit %2d: %7.1f ms   %s" % (edit, client[-1], line or ""))
             settled = wait_line(lines, r"^Related articles", a.pause)
-            match = settled and re.search(r"in (\d+) ms", settled)
+            match = settled and re.search(r"related, on another thread (\d+)", settled)
             if match:
                 settles.append(float(match.group(1)))
             time.sleep(max(0.0, a.pause - (time.monotonic() - started)))
@@ -145,7 +145,7 @@ def main():
             print(summary("server: event to served", server_total))
             print(summary("server: rebuild alone", server_rebuild))
         if settles:
-            print(summary("server: related lists again", settles))
+            print(summary("server: related lists (background)", settles))
     finally:
         with open(path, "w", encoding="utf-8") as f:
             f.write(original)

@@ -3,11 +3,12 @@
 //! lead images (thousands of file headers).
 
 use std::collections::HashMap;
+use std::sync::mpsc::{Receiver, TryRecvError, channel};
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::config::Config;
-use crate::content::Content;
+use crate::content::{Article, Content};
 use crate::diagnostic::Diagnostic;
 use crate::site::images::ImageSize;
 use crate::site::{self, Site};
@@ -22,7 +23,7 @@ pub struct MeasuredImages {
 }
 
 /// The related lists and "read also" choices of the last indexed site, by content path
-/// order, reused by quick rebuilds; [`super::state::SiteState::settle`] computes them again.
+/// order, reused by quick rebuilds; a [`RelatedJob`] computes them again.
 #[derive(Default)]
 pub struct RelatedLists {
     /// Content paths of the articles, in the order the lists' indices refer to.
@@ -56,7 +57,7 @@ impl MeasuredImages {
 
 impl RelatedLists {
     /// Gives `site` the last computed lists, following articles by content path;
-    /// a new article has none until the next [`super::state::SiteState::settle`].
+    /// a new article has none until the next [`RelatedJob`] is done.
     pub fn reuse(&self, site: &mut Site) {
         let same_order = self.order.len() == site.articles.len()
             && self
@@ -101,10 +102,9 @@ impl RelatedLists {
     pub fn keep(&mut self, site: &mut Site) {
         let count = site.articles.len();
         if site.related.len() != count || site.read_also.len() != count {
-            // The computation failed: no lists until the next one succeeds.
+            // The computation failed: no lists until the content changes.
             site.related = vec![Vec::new(); count];
             site.read_also = vec![None; count];
-            self.stale = true;
         }
         let same_order = self.order.len() == site.articles.len()
             && self
@@ -118,4 +118,93 @@ impl RelatedLists {
         self.related = std::mem::take(&mut site.related);
         self.read_also = std::mem::take(&mut site.read_also);
     }
+}
+
+/// Related lists being computed again on another thread, from a copy of the articles
+/// without their Markdown and HTML (rebuilds go on meanwhile).
+pub struct RelatedJob {
+    result: Receiver<Computed>,
+    /// The content version the copy was taken at.
+    version: u64,
+    pub started: std::time::Instant,
+}
+
+/// What a [`RelatedJob`] found.
+struct Computed {
+    order: Vec<String>,
+    related: Vec<Vec<usize>>,
+    read_also: Vec<Option<usize>>,
+    errors: Vec<Diagnostic>,
+}
+
+impl RelatedJob {
+    /// Starts computing every list of `content` (at `version`) again.
+    pub fn start(config: &Config, content: &mut Content, version: u64) -> Self {
+        let articles = light_copy(&mut content.articles);
+        let config = config.clone();
+        let (sender, result) = channel();
+        std::thread::spawn(move || {
+            let content = Content {
+                articles,
+                ..Content::default()
+            };
+            let mut site = site::index_measured(config, content, HashMap::new());
+            let errors = site::relate(&mut site).err().unwrap_or_default();
+            let count = site.articles.len();
+            let computed = Computed {
+                order: site.articles.iter().map(|a| a.path.clone()).collect(),
+                related: if errors.is_empty() {
+                    std::mem::take(&mut site.related)
+                } else {
+                    vec![Vec::new(); count]
+                },
+                read_also: if errors.is_empty() {
+                    std::mem::take(&mut site.read_also)
+                } else {
+                    vec![None; count]
+                },
+                errors,
+            };
+            // The server may be gone; nothing to tell then.
+            let _ = sender.send(computed);
+        });
+        Self {
+            result,
+            version,
+            started: std::time::Instant::now(),
+        }
+    }
+
+    /// Gives `lists` the result when the job is done (`true`); the lists stay stale
+    /// when the content changed since the copy (`current_version`).
+    pub fn finish(&self, lists: &mut RelatedLists, current_version: u64) -> bool {
+        match self.result.try_recv() {
+            Ok(computed) => {
+                lists.order = computed.order;
+                lists.related = computed.related;
+                lists.read_also = computed.read_also;
+                lists.errors = computed.errors;
+                lists.stale = self.version != current_version;
+                true
+            }
+            Err(TryRecvError::Empty) => false,
+            // The thread died (a panic in the engine): compute again after the next pause.
+            Err(TryRecvError::Disconnected) => true,
+        }
+    }
+}
+
+/// The articles without their Markdown and HTML, which related lists do not read.
+fn light_copy(articles: &mut [Article]) -> Vec<Article> {
+    articles
+        .iter_mut()
+        .map(|article| {
+            let markdown = std::mem::take(&mut article.body.markdown);
+            let html = std::mem::take(&mut article.rendered.html);
+            let copy = article.clone();
+            article.body.markdown = markdown;
+            article.rendered.html = html;
+            copy
+        })
+        .collect()
 }

@@ -22,9 +22,11 @@ use crate::diagnostic::Diagnostic;
 use state::{Outcome, Report, Shared, SiteState};
 use watcher::{Changes, Next, Watcher};
 
-/// Quick rebuilds reuse the related lists; they are computed again once the author
-/// has paused this long (on a large site that takes seconds).
+/// Quick rebuilds reuse the related lists; they are computed again, on another thread,
+/// once the author has paused this long (on a large site that takes seconds)...
 const SETTLE_RELATED_AFTER: std::time::Duration = std::time::Duration::from_millis(1000);
+/// ...and the server looks this often whether they are done.
+const POLL_RELATED: std::time::Duration = std::time::Duration::from_millis(50);
 
 /// What `kiosque serve` was asked to do.
 #[derive(Debug, Clone)]
@@ -122,14 +124,22 @@ pub fn run(options: &ServeOptions) -> Result<(), ServeError> {
         eprintln!("warning: cannot open a browser: {error}");
     }
     loop {
-        let quiet = state.needs_settling().then_some(SETTLE_RELATED_AFTER);
+        let quiet = if state.is_settling() {
+            Some(POLL_RELATED)
+        } else {
+            state.needs_settling().then_some(SETTLE_RELATED_AFTER)
+        };
         match watcher.next_changes(state.theme().unwrap_or_default(), quiet) {
             Next::Changes(changes) => {
                 let report = state.rebuild(&changes);
                 print_report(&report, &changes);
             }
-            Next::Quiet => print_settled(&state.settle()),
+            Next::Quiet if !state.is_settling() => state.start_settling(),
+            Next::Quiet => {}
             Next::Stopped => return Ok(()),
+        }
+        if let Some(report) = state.settled() {
+            print_settled(&report);
         }
     }
 }
@@ -153,17 +163,12 @@ fn print_report(report: &Report, changes: &Changes) {
                 .since
                 .map(|since| format!(", {} ms from the file event", since.elapsed().as_millis()))
                 .unwrap_or_default();
-            let stages: Vec<String> = report
-                .timings
-                .iter()
-                .map(|(stage, time)| format!("{stage} {}", time.as_millis()))
-                .collect();
             println!(
                 "Build {} ({what}): {rendered} pages rendered, {} files changed in {} ms{served} ({})",
                 report.build,
                 changed.len(),
                 report.elapsed.as_millis(),
-                stages.join(", "),
+                stages(report),
             );
         }
         Outcome::Failed(errors) => {
@@ -180,9 +185,10 @@ fn print_report(report: &Report, changes: &Changes) {
 fn print_settled(report: &Report) {
     match &report.outcome {
         Outcome::Served { rendered, changed } => println!(
-            "Related articles updated: {rendered} pages rendered, {} files changed in {} ms",
+            "Related articles updated: {rendered} pages rendered, {} files changed in {} ms ({})",
             changed.len(),
-            report.elapsed.as_millis()
+            report.elapsed.as_millis(),
+            stages(report),
         ),
         Outcome::Failed(errors) => {
             print_diagnostics(errors);
@@ -192,6 +198,16 @@ fn print_settled(report: &Report) {
             );
         }
     }
+}
+
+/// The time of each stage of a rebuild: `read 3, index 7, …`.
+fn stages(report: &Report) -> String {
+    report
+        .timings
+        .iter()
+        .map(|(stage, time)| format!("{stage} {}", time.as_millis()))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn describe(changes: &Changes) -> String {

@@ -18,7 +18,7 @@ use rayon::prelude::*;
 use rustc_hash::{FxBuildHasher, FxHashMap, FxHashSet, FxHasher};
 use tokio::sync::broadcast;
 
-use super::carried::{MeasuredImages, RelatedLists};
+use super::carried::{MeasuredImages, RelatedJob, RelatedLists};
 use super::livereload::Message;
 use super::search::{SearchIndexer, Snapshot};
 use super::watcher::Changes;
@@ -147,6 +147,9 @@ pub struct SiteState {
     images: MeasuredImages,
     /// Started with the first index asked for (`search: true`).
     search: Option<SearchIndexer>,
+    /// Counts content changes, to know whether related lists computed meanwhile are current.
+    content_version: u64,
+    relating: Option<RelatedJob>,
     shared: Arc<Shared>,
     builds: u64,
 }
@@ -165,6 +168,8 @@ impl SiteState {
             related: RelatedLists::default(),
             images: MeasuredImages::default(),
             search: None,
+            content_version: 0,
+            relating: None,
             shared,
             builds: 0,
         }
@@ -195,11 +200,12 @@ impl SiteState {
                 let files = self.reread(&changes.content);
                 warnings.extend(self.warnings_of(&files));
                 self.related.stale = true;
+                self.content_version += 1;
             }
         }
         laps.lap("read");
         self.builds += 1;
-        let outcome = self.render_and_serve(&mut laps, everything);
+        let outcome = self.render_and_serve(&mut laps, everything, everything);
         Report {
             build: self.builds,
             elapsed: started.elapsed(),
@@ -209,26 +215,51 @@ impl SiteState {
         }
     }
 
-    /// Whether related lists were reused since the content changed: [`SiteState::settle`]
-    /// should run once the author pauses.
+    /// Whether related lists were reused since the content changed and none are being
+    /// computed: [`SiteState::start_settling`] should run once the author pauses.
     pub fn needs_settling(&self) -> bool {
-        self.related.stale && self.sources.is_some()
+        self.related.stale && self.relating.is_none() && self.sources.is_some()
     }
 
-    /// Computes every related list again (seconds on a large site, so not on every
-    /// save) and serves the pages whose lists changed.
-    pub fn settle(&mut self) -> Report {
+    /// Whether related lists are being computed on another thread.
+    pub fn is_settling(&self) -> bool {
+        self.relating.is_some()
+    }
+
+    /// Starts computing every related list again on another thread (seconds on a
+    /// large site); rebuilds go on meanwhile with the lists they have.
+    pub fn start_settling(&mut self) {
+        if let Some(sources) = &mut self.sources {
+            self.relating = Some(RelatedJob::start(
+                &sources.config,
+                &mut sources.content,
+                self.content_version,
+            ));
+        }
+    }
+
+    /// When the related lists are computed: serves the pages whose lists changed, and
+    /// asks for a new search index.
+    pub fn settled(&mut self) -> Option<Report> {
+        let job = self.relating.as_ref()?;
+        if !job.finish(&mut self.related, self.content_version) {
+            return None;
+        }
+        let computed_in = job.started.elapsed();
+        self.relating = None;
         let started = Instant::now();
         let mut laps = Laps::new();
+        laps.timings
+            .push(("related, on another thread", computed_in));
         self.builds += 1;
-        let outcome = self.render_and_serve(&mut laps, true);
-        Report {
+        let outcome = self.render_and_serve(&mut laps, false, true);
+        Some(Report {
             build: self.builds,
             elapsed: started.elapsed(),
             timings: laps.timings,
             outcome,
             warnings: Vec::new(),
-        }
+        })
     }
 
     fn read_everything(&mut self) {
@@ -261,6 +292,7 @@ impl SiteState {
         self.render_markdown(&mut sources, &loaded);
         self.sources = Some(sources);
         self.pending.everything = true;
+        self.content_version += 1;
     }
 
     fn reload_templates(&mut self) {
@@ -528,7 +560,12 @@ impl SiteState {
 
     /// Indexes, relates (exactly, or by reusing the last lists), renders what changed
     /// and serves it.
-    fn render_and_serve(&mut self, laps: &mut Laps, exact_related: bool) -> Outcome {
+    fn render_and_serve(
+        &mut self,
+        laps: &mut Laps,
+        exact_related: bool,
+        index_search: bool,
+    ) -> Outcome {
         let errors = self.errors();
         if !errors.is_empty() {
             return self.fail(errors);
@@ -582,7 +619,7 @@ impl SiteState {
         });
         laps.lap("emit");
         // The search index follows the passes that compute everything (seconds or more).
-        let to_index: Vec<(PathBuf, String, String)> = if exact_related && site.config.search {
+        let to_index: Vec<(PathBuf, String, String)> = if index_search && site.config.search {
             site.articles
                 .iter()
                 .map(|a| {
@@ -648,6 +685,8 @@ impl SiteState {
             .collect();
         let search_path = renderer.search_path().map(str::to_string);
         let jobs = render::jobs(site, search_path.as_deref());
+        let published = &self.published.signatures;
+        let pending_pages = &self.pending.pages;
         let planned: Vec<(String, u64, Option<Vec<usize>>)> = jobs
             .par_iter()
             .map(|&job| {
@@ -663,11 +702,11 @@ impl SiteState {
                 shown.other.hash(&mut hasher);
                 let signature = hasher.finish();
                 let changed = everything
-                    || self.published.signatures.get(&site_path) != Some(&signature)
+                    || published.get(&site_path) != Some(&signature)
                     || shown.articles.iter().any(|&article| pending[article])
                     || shown
                         .page
-                        .is_some_and(|page| self.pending.pages.contains(&site.pages[page].path));
+                        .is_some_and(|page| pending_pages.contains(&site.pages[page].path));
                 (site_path, signature, changed.then_some(shown.articles))
             })
             .collect();
