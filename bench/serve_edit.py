@@ -13,8 +13,7 @@ shows it (debounce, rebuild and one poll included); "server" is what the server'
 log says for the same rebuild (from the first file event to the pages being served,
 and the rebuild alone). Quick rebuilds reuse the related lists; the server computes
 them again on another thread once nothing changed for a second ("Related articles
-updated" lines; the time of that computation is summarised too). The default pause leaves time for that, so that each edit
-measures a quick rebuild. The article is restored at the end.
+updated" lines; the time of that computation is summarised too). The article is restored at the end.
 
 A generated corpus needs a site.yaml and the theme; --prepare-from REPO copies
 REPO/themes/newsroom into SITE and writes a minimal site.yaml when SITE has none:
@@ -93,8 +92,8 @@ def main():
     ap.add_argument("--url", required=True, help="the article's site path")
     ap.add_argument("--binary", default="target/release/kiosque")
     ap.add_argument("--edits", type=int, default=20)
-    ap.add_argument("--pause", type=float, default=4.0,
-                    help="seconds between edits (longer than the related lists take to settle)")
+    ap.add_argument("--pause", type=float, default=1.5,
+                    help="seconds between edits")
     ap.add_argument("--prepare-from", help="repository to copy the theme from")
     a = ap.parse_args()
     if a.prepare_from:

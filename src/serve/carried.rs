@@ -149,7 +149,17 @@ impl RelatedJob {
                 ..Content::default()
             };
             let mut site = site::index_measured(config, content, HashMap::new());
-            let errors = site::relate(&mut site).err().unwrap_or_default();
+            // Its own thread pool, one thread short of the machine: rebuilds use the
+            // global pool and must not queue behind this.
+            let threads = std::thread::available_parallelism().map_or(1, |n| n.get() - 1);
+            let mut relate = || site::relate(&mut site).err().unwrap_or_default();
+            let errors = match rayon::ThreadPoolBuilder::new()
+                .num_threads(threads.max(1))
+                .build()
+            {
+                Ok(pool) => pool.install(relate),
+                Err(_) => relate(),
+            };
             let count = site.articles.len();
             let computed = Computed {
                 order: site.articles.iter().map(|a| a.path.clone()).collect(),
