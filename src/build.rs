@@ -145,7 +145,7 @@ pub fn prepare(options: &BuildOptions) -> Result<Prepared, Vec<Diagnostic>> {
 /// Builds the site in memory; nothing is written. Errors: every diagnostic of the build.
 pub fn build_in_memory(options: &BuildOptions) -> Result<Built, Vec<Diagnostic>> {
     let Prepared {
-        site,
+        mut site,
         mut templates,
         assets,
         warnings,
@@ -153,6 +153,10 @@ pub fn build_in_memory(options: &BuildOptions) -> Result<Built, Vec<Diagnostic>>
         next_scheduled,
         next_expiry,
     } = prepare(options)?;
+    // Only the related lists read the bodies' plain text: free it before pages fill memory.
+    for article in &mut site.articles {
+        article.rendered.text = String::new();
+    }
     let mut laps = Laps {
         timings,
         clock: Instant::now(),
