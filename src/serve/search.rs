@@ -11,7 +11,7 @@ use axum::body::Bytes;
 use rustc_hash::FxHashSet;
 
 use super::livereload::Message;
-use super::state::{ServedFile, Shared};
+use super::state::Shared;
 use crate::output::search::{self, BUNDLE_DIR, SearchPage};
 
 /// The article pages to index, as served.
@@ -86,11 +86,7 @@ fn serve_bundle(shared: &Shared, bundle: Vec<(String, Vec<u8>)>) -> Vec<String> 
         keep
     });
     for (path, bytes) in bundle {
-        let same = matches!(served.files.get(&path), Some(ServedFile::Bytes(old)) if *old == bytes);
-        if !same {
-            served
-                .files
-                .insert(path.clone(), ServedFile::Bytes(Bytes::from(bytes)));
+        if served.swap_in(&path, bytes) {
             changed.push(path);
         }
     }

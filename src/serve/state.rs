@@ -49,6 +49,19 @@ pub struct Served {
     pub failure: Option<Message>,
 }
 
+impl Served {
+    /// Serves `bytes` at `path` unless they are already served there; returns whether
+    /// the file changed, so that only changed pages are reloaded.
+    pub fn swap_in(&mut self, path: &str, bytes: Vec<u8>) -> bool {
+        let same = matches!(self.files.get(path), Some(ServedFile::Bytes(old)) if *old == bytes);
+        if !same {
+            self.files
+                .insert(path.to_string(), ServedFile::Bytes(Bytes::from(bytes)));
+        }
+        !same
+    }
+}
+
 /// What the rebuild thread and the HTTP handlers share.
 pub struct Shared {
     pub served: RwLock<Served>,
@@ -765,11 +778,7 @@ impl SiteState {
                 }
             }
             for (path, bytes) in rendered.files {
-                let same = matches!(served.files.get(&path), Some(ServedFile::Bytes(old)) if *old == bytes);
-                if !same {
-                    served
-                        .files
-                        .insert(path.clone(), ServedFile::Bytes(Bytes::from(bytes)));
+                if served.swap_in(&path, bytes) {
                     changed.push(path);
                 }
             }
