@@ -275,6 +275,13 @@ pub fn render_markdown(
         *rendered = result;
         diagnostics
     };
+    highlighter.warm(
+        content
+            .articles
+            .par_iter()
+            .filter(|a| select(&a.path))
+            .map(|a| a.body.markdown.as_str()),
+    );
     let mut diagnostics: Vec<Diagnostic> = content
         .articles
         .par_iter_mut()

@@ -95,13 +95,17 @@ fn is_inline_end(end: &TagEnd) -> bool {
     )
 }
 
+/// The characters [`french_text`] may change or space.
+const MARKS: [char; 11] = [';', '!', '?', ':', '"', '“', '”', '«', '»', '\'', '.'];
+
 /// French rules on one run of text; `before` is the character that precedes it.
 pub fn french_text(text: &str, before: Option<char>) -> String {
     let mut out = String::with_capacity(text.len() + 8);
     let mut words = text.split_inclusive(char::is_whitespace).peekable();
     let mut last = before;
     while let Some(word) = words.next() {
-        if looks_like_url(word) {
+        // Most words hold no mark that French typography changes: copied as they are.
+        if looks_like_url(word) || !word.contains(MARKS) {
             out.push_str(word);
             last = word.chars().last();
             continue;
