@@ -56,15 +56,20 @@ impl MeasuredImages {
 }
 
 impl RelatedLists {
-    /// Gives `site` the last computed lists, following articles by content path;
-    /// a new article has none until the next [`RelatedJob`] is done.
-    pub fn reuse(&self, site: &mut Site) {
-        let same_order = self.order.len() == site.articles.len()
+    /// Whether the lists were computed for the articles of `site`, in the same order.
+    fn same_order(&self, site: &Site) -> bool {
+        self.order.len() == site.articles.len()
             && self
                 .order
                 .iter()
                 .zip(&site.articles)
-                .all(|(p, a)| *p == a.path);
+                .all(|(p, a)| *p == a.path)
+    }
+
+    /// Gives `site` the last computed lists, following articles by content path;
+    /// a new article has none until the next [`RelatedJob`] is done.
+    pub fn reuse(&self, site: &mut Site) {
+        let same_order = self.same_order(site);
         if same_order {
             site.related = self.related.clone();
             site.read_also = self.read_also.clone();
@@ -106,12 +111,7 @@ impl RelatedLists {
             site.related = vec![Vec::new(); count];
             site.read_also = vec![None; count];
         }
-        let same_order = self.order.len() == site.articles.len()
-            && self
-                .order
-                .iter()
-                .zip(&site.articles)
-                .all(|(p, a)| *p == a.path);
+        let same_order = self.same_order(site);
         if !same_order {
             self.order = site.articles.iter().map(|a| a.path.clone()).collect();
         }
