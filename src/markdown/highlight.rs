@@ -8,7 +8,7 @@
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
-use arborium::{GrammarStore, Highlighter};
+use arborium::{Config, GrammarStore, Highlighter};
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, Tag, TagEnd};
 use pulldown_cmark_escape::escape_html;
 use rayon::prelude::*;
@@ -62,8 +62,8 @@ impl CodeHighlighter {
     /// One code block as HTML, with the problems of its info string.
     pub fn render_block(&self, info: &str, code: &str) -> (String, Vec<Problem>) {
         let (fence, problems) = parse_fence(info);
-        let mut highlighter = Highlighter::with_store(Arc::clone(&self.store));
-        (write_block(&mut highlighter, &fence, code), problems)
+        let mut parsers = Parsers::new(&self.store);
+        (write_block(&mut parsers, &fence, code), problems)
     }
 
     /// Replaces every code block by its highlighted HTML; problems come back with the
@@ -71,8 +71,8 @@ impl CodeHighlighter {
     pub fn adapt<'a>(&self, events: Vec<Event<'a>>) -> (Vec<Event<'a>>, Vec<(usize, Problem)>) {
         let mut out = Vec::with_capacity(events.len());
         let mut problems = Vec::new();
-        // One parser per body: it is cheap, and the grammars are shared.
-        let mut highlighter: Option<Highlighter> = None;
+        // Parsers for the whole body: they are cheap, and the grammars are shared.
+        let mut parsers = Parsers::new(&self.store);
         let mut block: Option<(String, String)> = None;
         let mut index = 0;
         for event in events {
@@ -93,10 +93,8 @@ impl CodeHighlighter {
                     let (info, code) = block.take().unwrap_or_default();
                     let (fence, fence_problems) = parse_fence(&info);
                     problems.extend(fence_problems.into_iter().map(|p| (index, p)));
-                    let highlighter = highlighter
-                        .get_or_insert_with(|| Highlighter::with_store(Arc::clone(&self.store)));
                     out.push(Event::Html(CowStr::from(write_block(
-                        highlighter,
+                        &mut parsers,
                         &fence,
                         &code,
                     ))));
@@ -107,6 +105,53 @@ impl CodeHighlighter {
         }
         (out, problems)
     }
+}
+
+/// The parsers of one body, made when a block needs them: one that follows a
+/// grammar's injections, one that does not.
+struct Parsers<'a> {
+    store: &'a Arc<GrammarStore>,
+    with_injections: Option<Highlighter>,
+    without_injections: Option<Highlighter>,
+}
+
+impl<'a> Parsers<'a> {
+    fn new(store: &'a Arc<GrammarStore>) -> Self {
+        Self {
+            store,
+            with_injections: None,
+            without_injections: None,
+        }
+    }
+
+    /// The parser for `lang` (lower case).
+    fn for_language(&mut self, lang: &str) -> &mut Highlighter {
+        let (parser, depth) = if follows_injections(lang) {
+            (
+                &mut self.with_injections,
+                Config::default().max_injection_depth,
+            )
+        } else {
+            (&mut self.without_injections, 0)
+        };
+        parser.get_or_insert_with(|| {
+            let config = Config {
+                max_injection_depth: depth,
+                ..Config::default()
+            };
+            Highlighter::with_store_and_config(Arc::clone(self.store), config)
+        })
+    }
+}
+
+/// Rust's grammar injects Rust into the arguments of every macro call, which are then
+/// parsed again as a file of their own, error recovery included: ~50 µs a call (a
+/// `println!` makes a three-line block cost three times as much), to colour method
+/// names inside macro arguments only; their strings, numbers and punctuation are
+/// coloured by the first pass. The other injections bring another language's colours
+/// (CSS and JavaScript in HTML, JSDoc in JavaScript) and are kept.
+fn follows_injections(lang: &str) -> bool {
+    !matches!(lang, "rust" | "rs")
 }
 
 /// The languages named by the fences of a Markdown text, lower case. A line scan is
@@ -129,7 +174,7 @@ fn fence_languages(markdown: &str) -> BTreeSet<String> {
 }
 
 /// `<figure class="code">`, an optional caption, and the code, one token class at a time.
-fn write_block(highlighter: &mut Highlighter, fence: &Fence, code: &str) -> String {
+fn write_block(parsers: &mut Parsers, fence: &Fence, code: &str) -> String {
     let mut html = String::with_capacity(code.len() * 3 + 128);
     html.push_str("<figure class=\"code");
     if fence.linenos {
@@ -166,9 +211,11 @@ fn write_block(highlighter: &mut Highlighter, fence: &Fence, code: &str) -> Stri
     let tokens = fence
         .lang
         .as_deref()
+        .map(str::to_ascii_lowercase)
         .and_then(|lang| {
-            highlighter
-                .highlight_spans(&lang.to_ascii_lowercase(), code)
+            parsers
+                .for_language(&lang)
+                .highlight_spans(&lang, code)
                 .ok()
         })
         .map(|spans| arborium_highlight::spans_to_flat_tokens(code, spans))

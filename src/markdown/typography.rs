@@ -95,8 +95,17 @@ fn is_inline_end(end: &TagEnd) -> bool {
     )
 }
 
-/// The characters [`french_text`] may change or space.
-const MARKS: [char; 11] = [';', '!', '?', ':', '"', '“', '”', '«', '»', '\'', '.'];
+/// Whether `word` may hold a character that [`french_text`] changes or spaces:
+/// `; ! ? : " ' .`, or the first byte of `« »` (0xC2) or of `“ ”` (0xE2). A byte
+/// scan, because most words hold none and this runs on every word of every article.
+fn may_hold_mark(word: &str) -> bool {
+    word.bytes().any(|b| {
+        matches!(
+            b,
+            b';' | b'!' | b'?' | b':' | b'"' | b'\'' | b'.' | 0xC2 | 0xE2
+        )
+    })
+}
 
 /// French rules on one run of text; `before` is the character that precedes it.
 pub fn french_text(text: &str, before: Option<char>) -> String {
@@ -105,7 +114,7 @@ pub fn french_text(text: &str, before: Option<char>) -> String {
     let mut last = before;
     while let Some(word) = words.next() {
         // Most words hold no mark that French typography changes: copied as they are.
-        if looks_like_url(word) || !word.contains(MARKS) {
+        if !may_hold_mark(word) || looks_like_url(word) {
             out.push_str(word);
             last = word.chars().last();
             continue;
