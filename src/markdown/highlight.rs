@@ -485,6 +485,23 @@ mod tests {
     }
 
     #[test]
+    fn injections_colour_embedded_languages_but_not_rust_macro_arguments() {
+        fn coloured(html: &str, class: &str) -> Vec<String> {
+            let selector = scraper::Selector::parse(&format!("span.{class}")).unwrap();
+            scraper::Html::parse_fragment(html)
+                .select(&selector)
+                .map(|span| span.text().collect())
+                .collect()
+        }
+        // CSS inside HTML gets CSS colours, through the HTML grammar's injection.
+        let html = block("html", "<style>a { color: red; }</style>");
+        assert_eq!(coloured(&html, "hl-property"), ["color"], "{html}");
+        // A macro's string argument keeps its colour without re-parsing the arguments.
+        let html = block("rust", "fn main() { println!(\"ok {}\", total.len()); }");
+        assert_eq!(coloured(&html, "hl-string"), ["\"ok {}\""], "{html}");
+    }
+
+    #[test]
     fn unknown_or_missing_language_is_plain_escaped_code() {
         assert_eq!(
             block("brainfuck", "<a>&"),
