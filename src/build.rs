@@ -117,6 +117,7 @@ pub fn prepare(options: &BuildOptions) -> Result<Prepared, Vec<Diagnostic>> {
         &mut content,
         &links,
         shortcodes,
+        &CodeHighlighter::new(),
         |_| true,
     ));
     diagnostics.extend(check_anchors(&content));
@@ -246,15 +247,16 @@ pub fn link_map(content: &Content) -> LinkMap {
 }
 
 /// Renders the Markdown bodies whose content path `select` accepts, articles in
-/// parallel; returns their diagnostics.
+/// parallel, with `highlighter`'s grammars (compiled when first needed); returns their
+/// diagnostics.
 pub fn render_markdown(
     config: &Config,
     content: &mut Content,
     links: &LinkMap,
     shortcodes: Option<&dyn markdown::ShortcodeRenderer>,
+    highlighter: &CodeHighlighter,
     select: impl Fn(&str) -> bool + Sync,
 ) -> Vec<Diagnostic> {
-    let highlighter = CodeHighlighter::new();
     let non_empty = |value: &str| (!value.is_empty()).then(|| value.to_string());
     let options = MarkdownOptions {
         links,
@@ -267,7 +269,7 @@ pub fn render_markdown(
         read_also_after: config.read_also.after_paragraph,
         read_also_min_paragraphs: config.read_also.min_paragraphs,
         shortcodes,
-        highlighter: &highlighter,
+        highlighter,
     };
     let render = |body: &Body, lang: &str, rendered: &mut Rendered| {
         let (result, diagnostics) =
