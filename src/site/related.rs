@@ -37,9 +37,11 @@ use std::borrow::Cow;
 use std::cmp::{Ordering, Reverse};
 use std::collections::{BinaryHeap, HashMap};
 use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::LazyLock;
 
 use rayon::prelude::*;
 use rust_stemmers::{Algorithm, Stemmer};
+use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
 // ---------------------------------------------------------------------------
@@ -300,8 +302,8 @@ pub fn explain(docs: &[RelatedDoc<'_>], config: &RelatedConfig, target: usize) -
 /// Words longer than this are identifiers, hashes or URLs, not vocabulary.
 const MAX_WORD_LEN: usize = 40;
 
-// Folded (ASCII) and sorted for `binary_search`; one-letter words never get
-// this far. Own short lists rather than the `stop-words` crate: its ISO lists
+// Folded (ASCII) and sorted, so that duplicates show; one-letter words never
+// get this far. Own short lists rather than the `stop-words` crate: its ISO lists
 // hold content words of tech news ("computer", "system", "test", "research",
 // "nouveau"), and IDF already discounts frequent words, so only the function
 // words need removing. "ai" (j'ai) is left out of the French list so that the
@@ -342,8 +344,29 @@ const FRENCH_STOP_WORDS: &[&str] = &[
     "voila", "vos", "votre", "vous",
 ];
 
-fn is_stop_word(list: &[&str], word: &str) -> bool {
-    list.binary_search(&word).is_ok()
+/// The lists a stop word is on.
+#[derive(Debug, Clone, Copy, Default)]
+struct StopWord {
+    english: bool,
+    french: bool,
+}
+
+/// Both lists in one hash map: the language guess looks up hundreds of words
+/// per article, and binary searches over the lists were half the cost of
+/// analysing an article.
+static STOP_WORDS: LazyLock<FxHashMap<&'static str, StopWord>> = LazyLock::new(|| {
+    let mut map: FxHashMap<&'static str, StopWord> = FxHashMap::default();
+    for &word in ENGLISH_STOP_WORDS {
+        map.entry(word).or_default().english = true;
+    }
+    for &word in FRENCH_STOP_WORDS {
+        map.entry(word).or_default().french = true;
+    }
+    map
+});
+
+fn stop_word(word: &str) -> StopWord {
+    STOP_WORDS.get(word).copied().unwrap_or_default()
 }
 
 /// Lower-cases and transliterates `text` to ASCII, turning everything that is
@@ -379,10 +402,8 @@ fn fold(text: &str) -> String {
 fn is_content_word(word: &str) -> bool {
     let len = word.len();
     let short_number = len < 4 && word.bytes().all(|b| b.is_ascii_digit());
-    (2..=MAX_WORD_LEN).contains(&len)
-        && !short_number
-        && !is_stop_word(ENGLISH_STOP_WORDS, word)
-        && !is_stop_word(FRENCH_STOP_WORDS, word)
+    let stop = stop_word(word);
+    (2..=MAX_WORD_LEN).contains(&len) && !short_number && !stop.english && !stop.french
 }
 
 /// The term a folded word is indexed under, if any.
@@ -444,8 +465,9 @@ fn guess_language<'t>(texts: impl Iterator<Item = &'t str>) -> Option<Algorithm>
         .flat_map(str::split_ascii_whitespace)
         .take(LANGUAGE_SAMPLE_WORDS)
     {
-        french += usize::from(is_stop_word(FRENCH_STOP_WORDS, word));
-        english += usize::from(is_stop_word(ENGLISH_STOP_WORDS, word));
+        let stop = stop_word(word);
+        french += usize::from(stop.french);
+        english += usize::from(stop.english);
     }
     match french.cmp(&english) {
         Ordering::Greater => Some(Algorithm::French),
@@ -1500,7 +1522,7 @@ mod tests {
     }
 
     #[test]
-    fn stop_word_lists_are_sorted_for_binary_search() {
+    fn stop_word_lists_are_sorted_and_folded() {
         for list in [ENGLISH_STOP_WORDS, FRENCH_STOP_WORDS] {
             assert!(list.windows(2).all(|w| w[0] < w[1]));
             assert!(list.iter().all(|w| fold(w).trim() == *w));
