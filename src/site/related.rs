@@ -280,7 +280,7 @@ pub fn related_lists(docs: &[RelatedDoc<'_>], config: &RelatedConfig) -> Vec<Vec
     // One scratch accumulator per rayon job: no locks, no shared state.
     (0..docs.len())
         .into_par_iter()
-        .map_init(|| Scratch::new(docs.len()), |s, i| engine.list(i, s))
+        .map_init(|| engine.scratch(), |s, i| engine.list(i, s))
         .collect()
 }
 
@@ -796,19 +796,15 @@ impl TextIndex {
         }
     }
 
-    /// Cosine similarity of two articles (their vectors are unit length).
-    fn cosine(&self, a: usize, b: usize) -> f64 {
-        let mut dot = 0.0;
-        merge_join(
-            self.vectors.row(a),
-            self.vectors.row(b),
-            |e| e.0,
-            |e| e.0,
-            |x, y| {
-                dot += f64::from(x.1) * f64::from(y.1);
-            },
-        );
-        dot.clamp(0.0, 1.0)
+    /// Number of distinct terms (the length of a [`DenseVector`]).
+    fn terms(&self) -> usize {
+        self.df.len()
+    }
+
+    /// Cosine similarity of the article loaded in `a` and article `b` (their
+    /// vectors are unit length).
+    fn cosine(&self, a: &DenseVector, b: usize) -> f64 {
+        a.dot(self.vectors.row(b)).clamp(0.0, 1.0)
     }
 
     /// The `k` heaviest terms of an article, heaviest first (ties by id).
@@ -818,6 +814,38 @@ impl TextIndex {
         keep_best(&mut terms, k, heavier);
         terms.sort_unstable_by(heavier);
         terms
+    }
+}
+
+/// One article's text vector spread over every term id (zero elsewhere), so
+/// that its cosine with a candidate costs one lookup per candidate term rather
+/// than a merge of two sorted rows: that merge was most of the scoring time.
+struct DenseVector(Vec<f32>);
+
+impl DenseVector {
+    fn new(terms: usize) -> Self {
+        Self(vec![0.0; terms])
+    }
+
+    /// Spreads out `row`; [`DenseVector::clear`] it before loading another.
+    fn load(&mut self, row: &[(u32, f32)]) {
+        for &(term, weight) in row {
+            self.0[term as usize] = weight;
+        }
+    }
+
+    fn clear(&mut self, row: &[(u32, f32)]) {
+        for &(term, _) in row {
+            self.0[term as usize] = 0.0;
+        }
+    }
+
+    /// Dot product with a row. Terms the loaded article lacks add exactly
+    /// zero, so the sum is the one a merge of the two rows gives, bit for bit.
+    fn dot(&self, row: &[(u32, f32)]) -> f64 {
+        row.iter()
+            .map(|&(term, weight)| f64::from(self.0[term as usize]) * f64::from(weight))
+            .fold(0.0, |dot, x| dot + x)
     }
 }
 
@@ -940,18 +968,21 @@ impl Parts {
     }
 }
 
-/// Per-job candidate accumulator: a dense array (cheaper than a hash map for
-/// thousands of hits) plus the list of slots to reset.
+/// Per-job working memory: the candidate accumulator, a dense array
+/// (cheaper than a hash map for thousands of hits) plus the list of slots to
+/// reset, and the text vector of the article being scored.
 struct Scratch {
     pre_score: Vec<f32>,
     touched: Vec<u32>,
+    text: DenseVector,
 }
 
 impl Scratch {
-    fn new(n: usize) -> Self {
+    fn new(articles: usize, terms: usize) -> Self {
         Self {
-            pre_score: vec![0.0; n],
+            pre_score: vec![0.0; articles],
             touched: Vec::new(),
+            text: DenseVector::new(terms),
         }
     }
 }
@@ -1044,14 +1075,20 @@ impl<'d, 'a> Engine<'d, 'a> {
         score > 0.0 && score >= self.params.threshold
     }
 
+    fn scratch(&self) -> Scratch {
+        Scratch::new(self.docs.len(), self.text.terms())
+    }
+
     fn list(&self, doc: usize, scratch: &mut Scratch) -> Vec<Related> {
+        let terms = self.text.vectors.row(doc);
+        scratch.text.load(terms);
         let pins = self.pins(doc);
         let room = self.params.count - pins.len();
         let mut list: Vec<Related> = pins
             .iter()
             .map(|&p| Related {
                 index: p as usize,
-                score: self.parts(doc, p as usize).total(),
+                score: self.parts(doc, p as usize, &scratch.text).total(),
                 pinned: true,
             })
             .collect();
@@ -1066,6 +1103,7 @@ impl<'d, 'a> Engine<'d, 'a> {
                     }),
             );
         }
+        scratch.text.clear(terms);
         list
     }
 
@@ -1074,7 +1112,7 @@ impl<'d, 'a> Engine<'d, 'a> {
     fn best(&self, doc: usize, k: usize, pins: &[u32], scratch: &mut Scratch) -> Vec<Ranked> {
         let mut heap: BinaryHeap<Reverse<Ranked>> = BinaryHeap::with_capacity(k + 1);
         for candidate in self.pool(doc, pins, scratch) {
-            let score = self.parts(doc, candidate as usize).total();
+            let score = self.parts(doc, candidate as usize, &scratch.text).total();
             if !self.passes(score) {
                 continue;
             }
@@ -1165,14 +1203,15 @@ impl<'d, 'a> Engine<'d, 'a> {
         df as f64 > self.params.max_df
     }
 
-    /// The full score of `other` as a related article of `doc`.
-    fn parts(&self, doc: usize, other: usize) -> Parts {
+    /// The full score of `other` as a related article of `doc`, whose text
+    /// vector is loaded in `doc_text`.
+    fn parts(&self, doc: usize, other: usize, doc_text: &DenseVector) -> Parts {
         let w = &self.params.weights;
         let flag = |b: bool| f64::from(u8::from(b));
         Parts {
             tags: w.tags * self.tags.evidence(doc, other),
             categories: w.categories * self.categories.evidence(doc, other),
-            text: w.text * self.text.cosine(doc, other),
+            text: w.text * self.text.cosine(doc_text, other),
             author: w.author * flag(self.authors.shares_any(doc, other)),
             series: w.series * flag(self.series.shares_any(doc, other)),
             recency: w.recency * self.recency(doc, other),
@@ -1189,8 +1228,14 @@ impl<'d, 'a> Engine<'d, 'a> {
         (-gap / self.params.half_life_days).exp2()
     }
 
-    fn explanation(&self, doc: usize, other: usize, pinned: bool) -> Explanation {
-        let parts = self.parts(doc, other);
+    fn explanation(
+        &self,
+        doc: usize,
+        other: usize,
+        pinned: bool,
+        doc_text: &DenseVector,
+    ) -> Explanation {
+        let parts = self.parts(doc, other, doc_text);
         Explanation {
             index: other,
             total: parts.total(),
@@ -1209,11 +1254,12 @@ impl<'d, 'a> Engine<'d, 'a> {
     fn explain(&self, doc: usize) -> Vec<Explanation> {
         let pins = self.pins(doc);
         let mut room = self.params.count - pins.len();
-        let mut scratch = Scratch::new(self.docs.len());
+        let mut scratch = self.scratch();
+        scratch.text.load(self.text.vectors.row(doc));
         let mut others: Vec<Explanation> = self
             .pool(doc, &pins, &mut scratch)
             .into_iter()
-            .map(|c| self.explanation(doc, c as usize, false))
+            .map(|c| self.explanation(doc, c as usize, false, &scratch.text))
             .collect();
         let rank = |e: &Explanation| Ranked {
             score: e.total,
@@ -1230,7 +1276,7 @@ impl<'d, 'a> Engine<'d, 'a> {
         }
         let mut all: Vec<Explanation> = pins
             .iter()
-            .map(|&p| self.explanation(doc, p as usize, true))
+            .map(|&p| self.explanation(doc, p as usize, true, &scratch.text))
             .collect();
         all.extend(others);
         all
