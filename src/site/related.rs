@@ -374,27 +374,34 @@ fn stop_word(word: &str) -> StopWord {
 /// runs. Punctuation and symbols are dropped before transliteration so that
 /// emoji do not turn into words.
 fn fold(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut push_ascii = |c: char| {
-        out.push(if c.is_ascii_alphanumeric() {
-            c.to_ascii_lowercase()
+    let fold_ascii = |b: u8| {
+        if b.is_ascii_alphanumeric() {
+            b.to_ascii_lowercase()
         } else {
-            ' '
-        });
+            b' '
+        }
     };
-    for c in text.chars() {
-        if c.is_ascii() || !c.is_alphanumeric() {
-            push_ascii(c);
-        } else {
+    let mut out = Vec::with_capacity(text.len());
+    let mut rest = text;
+    while !rest.is_empty() {
+        // ASCII runs, most of any text, go byte by byte rather than char by char.
+        let ascii = rest.bytes().position(|b| !b.is_ascii()).unwrap_or(rest.len());
+        out.extend(rest.as_bytes()[..ascii].iter().map(|&b| fold_ascii(b)));
+        rest = &rest[ascii..];
+        let Some(c) = rest.chars().next() else {
+            break;
+        };
+        if c.is_alphanumeric() {
             // Ideographs come back as "Bei " with their own separator; a
             // Latin letter such as 'é' as "e", so that words stay whole.
-            deunicode::deunicode_char(c)
-                .unwrap_or(" ")
-                .chars()
-                .for_each(&mut push_ascii);
+            let ascii = deunicode::deunicode_char(c).unwrap_or(" ");
+            out.extend(ascii.bytes().map(fold_ascii));
+        } else {
+            out.push(b' ');
         }
+        rest = &rest[c.len_utf8()..];
     }
-    out
+    String::from_utf8(out).expect("every byte was folded to ASCII")
 }
 
 /// A folded word worth indexing: not a stop word, not a one-letter word, not a
