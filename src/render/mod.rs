@@ -1,6 +1,7 @@
 //! Rendering every page of the site through Tera, in parallel.
 
 mod archives;
+mod escape;
 pub mod inputs;
 mod seo;
 mod shortcodes;

@@ -144,8 +144,9 @@ impl Templates {
     }
 }
 
-/// Filters and functions the templates may call.
+/// Filters and functions the templates may call, and how printed values are escaped.
 fn register(tera: &mut Tera, config: &Config, strings: &Arc<Strings>) {
+    tera.set_escape_fn(super::escape::escape_html);
     tera.register_filter("date", tera_contrib::dates::date);
     tera.register_filter("json_encode", tera_contrib::json::json_encode);
     tera.register_filter("urlencode", tera_contrib::urlencode::urlencode);
