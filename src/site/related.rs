@@ -385,7 +385,10 @@ fn fold(text: &str) -> String {
     let mut rest = text;
     while !rest.is_empty() {
         // ASCII runs, most of any text, go byte by byte rather than char by char.
-        let ascii = rest.bytes().position(|b| !b.is_ascii()).unwrap_or(rest.len());
+        let ascii = rest
+            .bytes()
+            .position(|b| !b.is_ascii())
+            .unwrap_or(rest.len());
         out.extend(rest.as_bytes()[..ascii].iter().map(|&b| fold_ascii(b)));
         rest = &rest[ascii..];
         let Some(c) = rest.chars().next() else {
