@@ -328,10 +328,10 @@ fn render_job(
         let page_url = config.absolute_url(&site_path);
         context.insert("seo", &seo::Seo::new(site, job, &page_url));
     }
-    let html = templates.render(template, &context)?;
+    let html = templates.render_bytes(template, &context)?;
     let path = safe_path(&site_path)
         .map_err(|message| Diagnostic::error(std::path::Path::new(&site_path), 1, 1, message))?;
-    Ok((path, html.into_bytes()))
+    Ok((path, html))
 }
 
 /// The site path a page is written to, such as `/2026/11/x/` or `/404.html`.

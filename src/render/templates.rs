@@ -93,6 +93,16 @@ impl Templates {
             .map_err(|e| self.diagnostic(&e))
     }
 
+    /// Renders a page straight to bytes: no UTF-8 check of a `String` that
+    /// would only be turned back into bytes.
+    pub fn render_bytes(&self, name: &str, context: &tera::Context) -> Result<Vec<u8>, Diagnostic> {
+        let mut output = Vec::new();
+        self.tera
+            .render_to(name, context, &mut output)
+            .map_err(|e| self.diagnostic(&e))?;
+        Ok(output)
+    }
+
     /// A UI string of the theme in the site language, as `t(key=…)` gives it.
     pub fn string(&self, key: &str) -> Option<&str> {
         self.strings.get(key).map(String::as_str)
