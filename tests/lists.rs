@@ -255,3 +255,43 @@ fn scheduled_articles_wait_and_the_build_says_when_to_rebuild() {
         );
     }
 }
+
+#[test]
+fn lists_show_the_card_template_rendered_once_per_article() {
+    let site = many_articles(12);
+    // A site's own card template, over the theme's, is what every list shows.
+    site.write(
+        "templates/partials/card.html",
+        "<article class=\"card mine\"><h2 class=\"card-title\">{{ article.title }}</h2>\
+         <p class=\"lang\">{{ site.language }}</p></article>\n",
+    );
+    site.build();
+    for (page, shown) in [
+        ("index.html", titles((3..=12).rev())),
+        ("page/2/index.html", titles([2, 1])),
+        (
+            "categories/tech/index.html",
+            titles((2..=12).rev().step_by(2)),
+        ),
+        ("archives/2025/index.html", titles((9..=12).rev())),
+    ] {
+        let html = site.page(page);
+        assert_eq!(
+            texts(&html, ".cards .card.mine .card-title"),
+            shown,
+            "{page}"
+        );
+        assert!(texts(&html, ".cards .card .lang").iter().all(|l| l == "fr"));
+    }
+
+    // It sees one article and the site, not the page that lists it: a page variable
+    // is an error on the card template, with the help pointing to the docs.
+    site.write(
+        "templates/partials/card.html",
+        "<article class=\"card\">{{ pager.current }}</article>\n",
+    );
+    let run = site.run(&["build"]);
+    assert!(!run.success);
+    assert!(run.stderr.contains("card.html"), "{}", run.stderr);
+    assert!(run.stderr.contains("TEMPLATES.md"), "{}", run.stderr);
+}

@@ -69,7 +69,9 @@ pub struct Renderer<'a> {
 impl<'a> Renderer<'a> {
     /// A renderer for every page: every article's card is converted.
     pub fn new(site: &'a Site, templates: &'a mut Templates) -> Result<Self, Vec<Diagnostic>> {
-        Self::with_cards(site, templates, Cards::new(site))
+        let search_path = set_globals(site, templates)?;
+        let cards = Cards::new(site, templates).map_err(|e| vec![e])?;
+        Self::with_cards(site, templates, cards, search_path)
     }
 
     /// A renderer with only the sidebars' cards; [`Renderer::add_cards`] adds those of
@@ -78,6 +80,7 @@ impl<'a> Renderer<'a> {
         site: &'a Site,
         templates: &'a mut Templates,
     ) -> Result<Self, Vec<Diagnostic>> {
+        let search_path = set_globals(site, templates)?;
         let sidebars = &site.config.sidebars;
         let listed = site
             .editor_picks
@@ -85,21 +88,16 @@ impl<'a> Renderer<'a> {
             .take(sidebars.editor_picks.max(sidebars.recommendations) + 1)
             .copied()
             .chain(0..(sidebars.recent + 1).min(site.articles.len()));
-        Self::with_cards(site, templates, Cards::some(site, listed))
+        let cards = Cards::some(site, templates, listed).map_err(|e| vec![e])?;
+        Self::with_cards(site, templates, cards, search_path)
     }
 
     fn with_cards(
         site: &'a Site,
-        templates: &'a mut Templates,
+        templates: &'a Templates,
         cards: Cards,
+        search_path: Option<String>,
     ) -> Result<Self, Vec<Diagnostic>> {
-        let search_path = search_page_path(site, templates).map_err(|e| vec![e])?;
-        // The same on every page: serialized once, not per page.
-        templates
-            .tera
-            .global_context()
-            .insert("site", &SiteView::new(site, search_path.as_deref()));
-        let templates = &*templates;
         let recent: Vec<usize> = (0..site.articles.len()).collect();
         let fragment = |template: &str, articles: &[usize], count: usize| {
             Fragment::render(site, templates, &cards, template, articles, count)
@@ -138,8 +136,11 @@ impl<'a> Renderer<'a> {
     }
 
     /// Converts the cards of these articles, for the pages about to be rendered.
-    pub fn add_cards(&mut self, articles: impl IntoIterator<Item = usize>) {
-        self.cards.add(self.site, articles);
+    pub fn add_cards(
+        &mut self,
+        articles: impl IntoIterator<Item = usize>,
+    ) -> Result<(), Diagnostic> {
+        self.cards.add(self.site, self.templates, articles)
     }
 
     /// The sidebars every page shows.
@@ -174,6 +175,17 @@ impl<'a> Renderer<'a> {
             Err(errors)
         }
     }
+}
+
+/// Sets what every page shows of the site as a global of the templates, serialized
+/// once rather than per page; returns the search page's path.
+fn set_globals(site: &Site, templates: &mut Templates) -> Result<Option<String>, Vec<Diagnostic>> {
+    let search_path = search_page_path(site, templates).map_err(|e| vec![e])?;
+    templates
+        .tera
+        .global_context()
+        .insert("site", &SiteView::new(site, search_path.as_deref()));
+    Ok(search_path)
 }
 
 /// Renders every page; all errors are collected.

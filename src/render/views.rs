@@ -2,10 +2,12 @@
 
 use rayon::prelude::*;
 use serde::Serialize;
-use tera::{Map, Value};
+use tera::{Context, Map, Value};
 
+use super::templates::Templates;
 use crate::config::{Config, MenuItem};
 use crate::content::Article;
+use crate::diagnostic::Diagnostic;
 use crate::markdown::TocEntry;
 use crate::site::{Site, TaxonomyKind, Term};
 
@@ -150,37 +152,54 @@ pub fn asset_url(config: &Config, path: &str) -> String {
     }
 }
 
-/// Every article as a card, converted to a template value once per build.
+/// The template of one card in a list, rendered once per article (see [`Cards`]).
+pub const CARD_TEMPLATE: &str = "partials/card.html";
+
+/// Every article as a card, converted to a template value once per build, with
+/// its HTML as [`CARD_TEMPLATE`] renders it (`card_html`): an article is listed
+/// on many pages (home, category, tags, author, archives), and rendering its
+/// card on each was most of a list page's time.
 ///
 /// Tera's maps are shared (reference counted), so putting a card in a list on
 /// thousands of pages costs a pointer copy, not a conversion.
 pub struct Cards(Vec<Value>);
 
 impl Cards {
-    pub fn new(site: &Site) -> Self {
-        Self(
-            site.articles
-                .par_iter()
-                .map(|article| Value::from_serializable(&Card::new(site, article)))
-                .collect(),
-        )
+    /// Every card; `templates` must hold the `site` global already.
+    pub fn new(site: &Site, templates: &Templates) -> Result<Self, Diagnostic> {
+        let cards = site
+            .articles
+            .par_iter()
+            .map(|article| card(site, templates, article))
+            .collect::<Result<_, _>>()?;
+        Ok(Self(cards))
     }
 
     /// Only the cards of `articles`, the others undefined: for the dev server, which renders
     /// only pages that show those.
-    pub fn some(site: &Site, articles: impl IntoIterator<Item = usize>) -> Self {
+    pub fn some(
+        site: &Site,
+        templates: &Templates,
+        articles: impl IntoIterator<Item = usize>,
+    ) -> Result<Self, Diagnostic> {
         let mut cards = Self(vec![Value::undefined(); site.articles.len()]);
-        cards.add(site, articles);
-        cards
+        cards.add(site, templates, articles)?;
+        Ok(cards)
     }
 
     /// Converts the cards of `articles` that are still missing.
-    pub fn add(&mut self, site: &Site, articles: impl IntoIterator<Item = usize>) {
+    pub fn add(
+        &mut self,
+        site: &Site,
+        templates: &Templates,
+        articles: impl IntoIterator<Item = usize>,
+    ) -> Result<(), Diagnostic> {
         for index in articles {
             if self.0[index].is_undefined() {
-                self.0[index] = Value::from_serializable(&Card::new(site, &site.articles[index]));
+                self.0[index] = card(site, templates, &site.articles[index])?;
             }
         }
+        Ok(())
     }
 
     /// One article's card.
@@ -192,6 +211,20 @@ impl Cards {
     pub fn list(&self, indices: impl IntoIterator<Item = usize>) -> Value {
         Value::from(indices.into_iter().map(|i| self.get(i)).collect::<Vec<_>>())
     }
+}
+
+/// One article's card, with its `card_html` when the theme has a card template.
+fn card(site: &Site, templates: &Templates, article: &Article) -> Result<Value, Diagnostic> {
+    let card = Value::from_serializable(&Card::new(site, article));
+    if !templates.contains(CARD_TEMPLATE) {
+        return Ok(card);
+    }
+    let mut context = Context::new();
+    context.insert_value("article", card.clone());
+    let html = templates.render(CARD_TEMPLATE, &context)?;
+    let mut map = card.into_map().expect("cards are maps");
+    map.insert("card_html".into(), Value::from(html));
+    Ok(Value::from(map))
 }
 
 /// `article` in `article.html`: its card and what only its own page shows.

@@ -731,7 +731,7 @@ impl SiteState {
         let mut selected: Vec<Job<'_>> = Vec::new();
         for (job, (site_path, signature, changed)) in jobs.into_iter().zip(planned) {
             if let Some(shown) = changed {
-                renderer.add_cards(shown);
+                renderer.add_cards(shown).map_err(|e| vec![e])?;
                 selected.push(job);
             }
             signatures.insert(site_path, signature);
