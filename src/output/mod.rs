@@ -151,6 +151,8 @@ pub fn write(output: &Path, files: &Files) -> Result<WriteStats, Diagnostic> {
     let fail = |path: &Path, error: std::io::Error| {
         Diagnostic::error(path, 1, 1, format!("cannot write: {error}"))
     };
+    // A folder made by this build has nothing to compare with, replace or remove.
+    let fresh = !output.exists();
     fs_err::create_dir_all(output).map_err(|e| fail(output, e))?;
     fs_err::write(
         output.join(MARKER),
@@ -160,7 +162,13 @@ pub fn write(output: &Path, files: &Files) -> Result<WriteStats, Diagnostic> {
     let outcomes: Vec<Result<bool, Diagnostic>> = files
         .par_iter()
         .map(|(relative, contents)| {
-            write_one(&output.join(relative), contents).map_err(|e| fail(&output.join(relative), e))
+            let path = output.join(relative);
+            let written = if fresh {
+                write_new(&path, contents).map(|()| true)
+            } else {
+                write_one(&path, contents)
+            };
+            written.map_err(|e| fail(&path, e))
         })
         .collect();
     let mut stats = WriteStats::default();
@@ -171,16 +179,24 @@ pub fn write(output: &Path, files: &Files) -> Result<WriteStats, Diagnostic> {
             stats.unchanged += 1;
         }
     }
-    stats.removed = remove_stale(output, files).map_err(|e| fail(output, e))?;
+    if !fresh {
+        stats.removed = remove_stale(output, files).map_err(|e| fail(output, e))?;
+    }
     Ok(stats)
 }
 
-/// Writes one file unless it already holds these bytes; returns whether it wrote.
-fn write_one(path: &Path, contents: &Contents) -> std::io::Result<bool> {
-    let bytes = match contents {
+fn bytes_of(contents: &Contents) -> std::io::Result<std::borrow::Cow<'_, [u8]>> {
+    Ok(match contents {
         Contents::Bytes(bytes) => std::borrow::Cow::Borrowed(bytes.as_slice()),
         Contents::Copy(source) => std::borrow::Cow::Owned(fs_err::read(source)?),
-    };
+    })
+}
+
+/// Writes one file unless it already holds these bytes; returns whether it wrote.
+/// The bytes go to a temporary file renamed over the old one, so that a server
+/// publishing the folder never sends half a page.
+fn write_one(path: &Path, contents: &Contents) -> std::io::Result<bool> {
+    let bytes = bytes_of(contents)?;
     if holds(path, &bytes) {
         return Ok(false);
     }
@@ -190,6 +206,21 @@ fn write_one(path: &Path, contents: &Contents) -> std::io::Result<bool> {
     std::io::Write::write_all(&mut temporary, &bytes)?;
     temporary.persist(path).map_err(|e| e.error)?;
     Ok(true)
+}
+
+/// Writes a file into a folder made by this build: no file to compare with or to
+/// replace, so it is written in place: no size check, temporary name or rename.
+fn write_new(path: &Path, contents: &Contents) -> std::io::Result<()> {
+    let bytes = bytes_of(contents)?;
+    fs_err::create_dir_all(path.parent().expect("output files live in a folder"))?;
+    let mut options = fs_err::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use fs_err::os::unix::fs::OpenOptionsExt;
+        options.mode(0o644);
+    }
+    std::io::Write::write_all(&mut options.open(path)?, &bytes)
 }
 
 /// Temporary files are private (0600) by default; what a web server publishes must be
@@ -229,8 +260,16 @@ fn remove_stale(output: &Path, files: &Files) -> std::io::Result<usize> {
             removed += 1;
         }
     }
-    for folder in folders {
-        // Fails when the folder still has files: that is the point.
+    // Only folders that hold none of the files kept may have become empty.
+    let holding: HashSet<&Path> = keep
+        .iter()
+        .flat_map(|path| path.ancestors().skip(1))
+        .collect();
+    for folder in folders
+        .iter()
+        .filter(|folder| !holding.contains(folder.as_path()))
+    {
+        // Fails when the folder still has files, such as ones kiosque did not make.
         let _ = std::fs::remove_dir(folder);
     }
     Ok(removed)
@@ -267,21 +306,30 @@ mod tests {
         let again = write(&out, &files).unwrap();
         assert_eq!((again.written, again.unchanged, again.removed), (0, 2, 0));
         files.remove("b/index.html");
+        files.insert("c/index.html".into(), Contents::Bytes(b"c".to_vec()));
+        files.insert("a/index.html".into(), Contents::Bytes(b"A".to_vec()));
         let third = write(&out, &files).unwrap();
-        assert_eq!(third.removed, 1);
+        assert_eq!((third.written, third.removed), (2, 1));
         assert!(!out.join("b").exists());
+        assert_eq!(fs_err::read(out.join("a/index.html")).unwrap(), b"A");
         assert!(out.join(MARKER).is_file());
+        // Pages replaced (a), added to the folder (c), or written into a new folder:
+        // all readable by the web server.
+        let fresh = dir.path().join("fresh");
+        write(&fresh, &files).unwrap();
         #[cfg(unix)]
-        {
+        for page in [
+            out.join("a/index.html"),
+            out.join("c/index.html"),
+            fresh.join("a/index.html"),
+        ] {
             use std::os::unix::fs::PermissionsExt;
-            let mode = fs_err::metadata(out.join("a/index.html"))
-                .unwrap()
-                .permissions()
-                .mode();
+            let mode = fs_err::metadata(&page).unwrap().permissions().mode();
             assert_eq!(
                 mode & 0o777,
                 0o644,
-                "web servers must be able to read the output"
+                "{}: web servers must be able to read it",
+                page.display()
             );
         }
     }
