@@ -224,13 +224,22 @@ pub fn render(
     }
     pulldown_cmark::html::push_html(&mut html, events[chunk_start..].iter().cloned());
     rendered.html = html;
-    rendered.word_count = rendered
-        .text
-        .split_whitespace()
-        .filter(|w| w.chars().any(char::is_alphanumeric))
-        .count();
+    rendered.word_count = count_words(&rendered.text);
     rendered.reading_time = rendered.word_count.div_ceil(WORDS_PER_MINUTE).max(1);
     (rendered, diagnostics)
+}
+
+/// Words of `text` that hold a letter or digit (a lone `:` or `—` is no word).
+fn count_words(text: &str) -> usize {
+    text.split_whitespace()
+        .filter(|word| {
+            // Most words start with an ASCII letter: no Unicode lookup for those.
+            word.bytes()
+                .next()
+                .is_some_and(|b| b.is_ascii_alphanumeric())
+                || word.chars().any(char::is_alphanumeric)
+        })
+        .count()
 }
 
 fn count_top_level_paragraphs(events: &[Event<'_>]) -> usize {

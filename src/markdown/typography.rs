@@ -95,15 +95,14 @@ fn is_inline_end(end: &TagEnd) -> bool {
     )
 }
 
-/// Whether `word` may hold a character that [`french_text`] changes or spaces:
-/// `; ! ? : " ' .`, or the first byte of `« »` (0xC2) or of `“ ”` (0xE2). A byte
-/// scan, because most words hold none and this runs on every word of every article.
+/// Whether `word` may hold what [`french_text`] changes or spaces: `; ! ? : " '`,
+/// the first byte of `« »` (0xC2) or of `“ ”` (0xE2), or dots in a row. A byte scan,
+/// because most words hold none and this runs on every word of every article.
 fn may_hold_mark(word: &str) -> bool {
-    word.bytes().any(|b| {
-        matches!(
-            b,
-            b';' | b'!' | b'?' | b':' | b'"' | b'\'' | b'.' | 0xC2 | 0xE2
-        )
+    let bytes = word.as_bytes();
+    bytes.iter().enumerate().any(|(i, &b)| {
+        matches!(b, b';' | b'!' | b'?' | b':' | b'"' | b'\'' | 0xC2 | 0xE2)
+            || b == b'.' && bytes.get(i + 1) == Some(&b'.')
     })
 }
 
@@ -112,6 +111,8 @@ pub fn french_text(text: &str, before: Option<char>) -> String {
     let mut out = String::with_capacity(text.len() + 8);
     let mut words = text.split_inclusive(char::is_whitespace).peekable();
     let mut last = before;
+    // The characters of the word being changed, in a buffer reused from word to word.
+    let mut chars: Vec<char> = Vec::new();
     while let Some(word) = words.next() {
         // Most words hold no mark that French typography changes: copied as they are.
         if !may_hold_mark(word) || looks_like_url(word) {
@@ -119,7 +120,8 @@ pub fn french_text(text: &str, before: Option<char>) -> String {
             last = word.chars().last();
             continue;
         }
-        let chars: Vec<char> = word.chars().collect();
+        chars.clear();
+        chars.extend(word.chars());
         let mut i = 0;
         while i < chars.len() {
             let c = chars[i];
