@@ -185,6 +185,7 @@ pub fn write(output: &Path, files: &Files) -> Result<WriteStats, Diagnostic> {
     Ok(stats)
 }
 
+/// The bytes to write: a rendered file, or a content asset read from its source.
 fn bytes_of(contents: &Contents) -> std::io::Result<std::borrow::Cow<'_, [u8]>> {
     Ok(match contents {
         Contents::Bytes(bytes) => std::borrow::Cow::Borrowed(bytes.as_slice()),
