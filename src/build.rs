@@ -2,7 +2,6 @@
 
 use std::collections::HashSet;
 use std::path::PathBuf;
-use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
@@ -13,6 +12,7 @@ use crate::markdown::{self, CodeHighlighter, ExternalLinks, LinkMap, MarkdownOpt
 use crate::output::{self, Contents, Files, WriteStats};
 use crate::render::{self, Templates};
 use crate::site::{self, Site};
+use crate::timings::{Laps, Timing};
 
 /// What `kiosque build` was asked to do.
 #[derive(Debug, Clone, Default)]
@@ -32,7 +32,7 @@ pub struct Built {
     pub site: Site,
     pub files: Files,
     pub warnings: Vec<Diagnostic>,
-    pub timings: Vec<(&'static str, Duration)>,
+    pub timings: Vec<Timing>,
     pub next_scheduled: Option<jiff::Timestamp>,
     pub next_expiry: Option<jiff::Timestamp>,
 }
@@ -43,7 +43,7 @@ pub struct BuildReport {
     pub files: usize,
     pub stats: WriteStats,
     pub warnings: Vec<Diagnostic>,
-    pub timings: Vec<(&'static str, Duration)>,
+    pub timings: Vec<Timing>,
     pub next_scheduled: Option<jiff::Timestamp>,
     pub next_expiry: Option<jiff::Timestamp>,
     pub output: PathBuf,
@@ -56,29 +56,9 @@ pub struct Prepared {
     /// Content files copied as they are.
     pub assets: Vec<(PathBuf, String)>,
     pub warnings: Vec<Diagnostic>,
-    pub timings: Vec<(&'static str, Duration)>,
+    pub timings: Vec<Timing>,
     pub next_scheduled: Option<jiff::Timestamp>,
     pub next_expiry: Option<jiff::Timestamp>,
-}
-
-/// Stopwatch for the timed steps of a build.
-struct Laps {
-    timings: Vec<(&'static str, Duration)>,
-    clock: Instant,
-}
-
-impl Laps {
-    fn new() -> Self {
-        Self {
-            timings: Vec::new(),
-            clock: Instant::now(),
-        }
-    }
-
-    fn lap(&mut self, name: &'static str) {
-        self.timings.push((name, self.clock.elapsed()));
-        self.clock = Instant::now();
-    }
 }
 
 impl BuildOptions {
@@ -158,10 +138,7 @@ pub fn build_in_memory(options: &BuildOptions) -> Result<Built, Vec<Diagnostic>>
     for article in &mut site.articles {
         article.rendered.text = String::new();
     }
-    let mut laps = Laps {
-        timings,
-        clock: Instant::now(),
-    };
+    let mut laps = Laps::after(timings);
     let pages = render::render(&site, &mut templates)?;
     laps.lap("render");
 
@@ -202,9 +179,10 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Vec<Diagnostic>> {
         .unwrap_or_else(|| options.root.join("public"));
     output::check_output_dir(&output, &options.root).map_err(|e| vec![e])?;
     let mut built = build_in_memory(options)?;
-    let started = Instant::now();
+    let mut laps = Laps::after(std::mem::take(&mut built.timings));
     let stats = output::write(&output, &built.files).map_err(|e| vec![e])?;
-    built.timings.push(("write", started.elapsed()));
+    laps.lap("write");
+    built.timings = laps.timings;
     Ok(BuildReport {
         pages: built.files.keys().filter(|p| p.ends_with(".html")).count(),
         files: built.files.len(),

@@ -174,8 +174,12 @@ fn run_build(args: BuildArgs) -> ExitCode {
         Ok(report) => {
             print_diagnostics(&report.warnings);
             if args.timings {
-                for (stage, duration) in &report.timings {
-                    println!("  {stage:<10} {}", millis(*duration));
+                for timing in &report.timings {
+                    let cpu = timing
+                        .cpu
+                        .map(|cpu| format!("  (CPU {})", millis(cpu)))
+                        .unwrap_or_default();
+                    println!("  {:<10} {}{cpu}", timing.stage, millis(timing.wall));
                 }
             }
             println!(

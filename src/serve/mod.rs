@@ -205,7 +205,7 @@ fn stages(report: &Report) -> String {
     report
         .timings
         .iter()
-        .map(|(stage, time)| format!("{stage} {}", time.as_millis()))
+        .map(|timing| format!("{} {}", timing.stage, timing.wall.as_millis()))
         .collect::<Vec<_>>()
         .join(", ")
 }

@@ -31,6 +31,7 @@ use crate::markdown::{CodeHighlighter, LinkMap, ShortcodeRenderer};
 use crate::output::{self, Contents, Files};
 use crate::render::{self, Job, Renderer, Sidebars, Templates, inputs};
 use crate::site;
+use crate::timings::{Laps, Timing};
 
 /// One file the server answers with.
 #[derive(Debug, Clone)]
@@ -89,7 +90,7 @@ pub struct Report {
     pub build: u64,
     pub elapsed: Duration,
     /// The time of each stage: read, index, render, serve.
-    pub timings: Vec<(&'static str, Duration)>,
+    pub timings: Vec<Timing>,
     pub outcome: Outcome,
     /// Warnings of the files read by this rebuild.
     pub warnings: Vec<Diagnostic>,
@@ -265,8 +266,11 @@ impl SiteState {
         self.relating = None;
         let started = Instant::now();
         let mut laps = Laps::new();
-        laps.timings
-            .push(("related, on another thread", computed_in));
+        laps.timings.push(Timing {
+            stage: "related, on another thread",
+            wall: computed_in,
+            cpu: None,
+        });
         self.builds += 1;
         let outcome = self.render_and_serve(&mut laps, false, true);
         Some(Report {
@@ -868,24 +872,4 @@ struct Rendered {
     sidebars: Sidebars,
     site_wide: u64,
     everything: bool,
-}
-
-/// A stopwatch for the stages of a rebuild.
-struct Laps {
-    clock: Instant,
-    timings: Vec<(&'static str, Duration)>,
-}
-
-impl Laps {
-    fn new() -> Self {
-        Self {
-            clock: Instant::now(),
-            timings: Vec::new(),
-        }
-    }
-
-    fn lap(&mut self, name: &'static str) {
-        self.timings.push((name, self.clock.elapsed()));
-        self.clock = Instant::now();
-    }
 }
