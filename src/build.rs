@@ -9,7 +9,7 @@ use crate::config::{self, Config};
 use crate::content::{self, Body, Content, LoadOptions};
 use crate::diagnostic::Diagnostic;
 use crate::markdown::{self, CodeHighlighter, ExternalLinks, LinkMap, MarkdownOptions, Rendered};
-use crate::output::{self, Contents, Files, WriteStats};
+use crate::output::{self, Contents, Files, NewOutput, WriteStats};
 use crate::render::{self, Templates};
 use crate::site::{self, Site};
 use crate::timings::{Laps, Timing};
@@ -125,6 +125,11 @@ pub fn prepare(options: &BuildOptions) -> Result<Prepared, Vec<Diagnostic>> {
 
 /// Builds the site in memory; nothing is written. Errors: every diagnostic of the build.
 pub fn build_in_memory(options: &BuildOptions) -> Result<Built, Vec<Diagnostic>> {
+    render_in_memory(prepare(options)?)
+}
+
+/// Renders every page of a prepared site and adds the other files.
+fn render_in_memory(prepared: Prepared) -> Result<Built, Vec<Diagnostic>> {
     let Prepared {
         mut site,
         mut templates,
@@ -133,27 +138,19 @@ pub fn build_in_memory(options: &BuildOptions) -> Result<Built, Vec<Diagnostic>>
         timings,
         next_scheduled,
         next_expiry,
-    } = prepare(options)?;
-    // Only the related lists read the bodies' plain text: free it before pages fill memory.
-    for article in &mut site.articles {
-        article.rendered.text = String::new();
-    }
+    } = prepared;
+    free_related_text(&mut site);
     let mut laps = Laps::after(timings);
+    let others = OtherFiles::new(&site, assets)?;
+    laps.lap("emit");
     let pages = render::render(&site, &mut templates)?;
     laps.lap("render");
 
-    let mut files = Files::new();
-    for (source, relative) in theme_assets(&site.config)?.into_iter().chain(assets) {
-        files.insert(relative, Contents::Copy(source));
-    }
+    let mut files = others.assets;
     for (relative, bytes) in pages {
         files.insert(relative, Contents::Bytes(bytes));
     }
-    let extras = output::emit(&site, &files)?;
-    for (relative, bytes) in extras {
-        files.insert(relative, Contents::Bytes(bytes));
-    }
-    laps.lap("emit");
+    files.extend(others.extras);
     if site.config.search {
         let bundle = output::search::index(&site, &files).map_err(|e| vec![e])?;
         for (relative, bytes) in bundle {
@@ -171,6 +168,38 @@ pub fn build_in_memory(options: &BuildOptions) -> Result<Built, Vec<Diagnostic>>
     })
 }
 
+/// Only the related lists read the bodies' plain text: it is freed before pages fill
+/// memory.
+fn free_related_text(site: &mut Site) {
+    for article in &mut site.articles {
+        article.rendered.text = String::new();
+    }
+}
+
+/// The files of a build besides its pages. A page replaces an asset at the same
+/// path, and what [`output::emit`] makes replaces both.
+struct OtherFiles {
+    /// The theme's assets and the files copied from `content/`.
+    assets: Files,
+    /// Feeds, sitemaps, robots.txt, redirects.
+    extras: Files,
+}
+
+impl OtherFiles {
+    fn new(site: &Site, assets: Vec<(PathBuf, String)>) -> Result<Self, Vec<Diagnostic>> {
+        let assets: Files = theme_assets(&site.config)?
+            .into_iter()
+            .chain(assets)
+            .map(|(source, relative)| (relative, Contents::Copy(source)))
+            .collect();
+        let extras = output::emit(site, &assets)?
+            .into_iter()
+            .map(|(relative, bytes)| (relative, Contents::Bytes(bytes)))
+            .collect();
+        Ok(Self { assets, extras })
+    }
+}
+
 /// Builds the site and writes it to the output folder; `public/` is untouched on error.
 pub fn build(options: &BuildOptions) -> Result<BuildReport, Vec<Diagnostic>> {
     let output = options
@@ -178,20 +207,93 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Vec<Diagnostic>> {
         .clone()
         .unwrap_or_else(|| options.root.join("public"));
     output::check_output_dir(&output, &options.root).map_err(|e| vec![e])?;
-    let mut built = build_in_memory(options)?;
+    let prepared = prepare(options)?;
+    // The search index reads every page: those builds keep them in memory.
+    if !prepared.site.config.search
+        && let Some(new) = NewOutput::create(&output).map_err(|e| vec![e])?
+    {
+        let built = build_into(&new, prepared);
+        if built.is_err() {
+            new.discard();
+        }
+        return built;
+    }
+    let mut built = render_in_memory(prepared)?;
     let mut laps = Laps::after(std::mem::take(&mut built.timings));
     let stats = output::write(&output, &built.files).map_err(|e| vec![e])?;
     laps.lap("write");
-    built.timings = laps.timings;
     Ok(BuildReport {
-        pages: built.files.keys().filter(|p| p.ends_with(".html")).count(),
+        pages: built.files.keys().filter(|p| is_page(p)).count(),
         files: built.files.len(),
         stats,
         warnings: built.warnings,
-        timings: built.timings,
+        timings: laps.timings,
         next_scheduled: built.next_scheduled,
         next_expiry: built.next_expiry,
         output,
+    })
+}
+
+fn is_page(relative: &str) -> bool {
+    relative.ends_with(".html")
+}
+
+/// Builds a prepared site into an output folder the build created: each page is
+/// written as soon as it is rendered, so pages never all sit in memory at once.
+fn build_into(new: &NewOutput, prepared: Prepared) -> Result<BuildReport, Vec<Diagnostic>> {
+    let Prepared {
+        mut site,
+        mut templates,
+        assets,
+        warnings,
+        timings,
+        next_scheduled,
+        next_expiry,
+    } = prepared;
+    free_related_text(&mut site);
+    let mut laps = Laps::after(timings);
+    let others = OtherFiles::new(&site, assets)?;
+    laps.lap("emit");
+    let pages: HashSet<String> =
+        render::render_with(&site, &mut templates, |(relative, bytes)| {
+            if !others.extras.contains_key(&relative) {
+                new.write(&relative, &Contents::Bytes(bytes))?;
+            }
+            Ok(relative)
+        })?
+        .into_iter()
+        .collect();
+    laps.lap("render and write");
+    let rest: Vec<(&String, &Contents)> = others
+        .assets
+        .iter()
+        .filter(|(relative, _)| {
+            !pages.contains(*relative) && !others.extras.contains_key(*relative)
+        })
+        .chain(&others.extras)
+        .collect();
+    rest.par_iter()
+        .try_for_each(|(relative, contents)| new.write(relative, contents))
+        .map_err(|e| vec![e])?;
+    laps.lap("write");
+    let files: HashSet<&str> = pages
+        .iter()
+        .chain(others.assets.keys())
+        .chain(others.extras.keys())
+        .map(String::as_str)
+        .collect();
+    Ok(BuildReport {
+        pages: files.iter().filter(|p| is_page(p)).count(),
+        files: files.len(),
+        stats: WriteStats {
+            written: files.len(),
+            ..WriteStats::default()
+        },
+        warnings,
+        timings: laps.timings,
+        next_scheduled,
+        next_expiry,
+        output: new.path().to_path_buf(),
     })
 }
 

@@ -179,7 +179,7 @@ fn run_build(args: BuildArgs) -> ExitCode {
                         .cpu
                         .map(|cpu| format!("  (CPU {})", millis(cpu)))
                         .unwrap_or_default();
-                    println!("  {:<10} {}{cpu}", timing.stage, millis(timing.wall));
+                    println!("  {:<16} {}{cpu}", timing.stage, millis(timing.wall));
                 }
             }
             println!(

@@ -49,3 +49,22 @@ fn bad_inputs_fail_with_located_messages_and_leave_public_alone() {
         insta::assert_snapshot!(*case, run.stderr);
     }
 }
+
+/// Without a previous build, a failed build leaves no `public/` behind, even when the
+/// error shows while pages are being written (an undefined variable in a template).
+#[test]
+fn a_failed_first_build_leaves_no_public_folder() {
+    for case in CASES {
+        let site = Site::fixture(case);
+        assert!(!site.public().exists());
+
+        let run = site.run(&["build"]);
+
+        assert!(!run.success, "{case} built");
+        assert!(
+            !site.public().exists(),
+            "{case} left a half-written public/: {:?}",
+            site.output_files()
+        );
+    }
+}

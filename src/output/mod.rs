@@ -148,27 +148,26 @@ fn absolute_dir(path: &Path) -> PathBuf {
 /// Writes `files` into `output`: only files whose bytes changed, atomically; removes the
 /// files the build no longer makes. `output` must have passed [`check_output_dir`].
 pub fn write(output: &Path, files: &Files) -> Result<WriteStats, Diagnostic> {
-    let fail = |path: &Path, error: std::io::Error| {
-        Diagnostic::error(path, 1, 1, format!("cannot write: {error}"))
-    };
     // A folder made by this build has nothing to compare with, replace or remove.
-    let fresh = !output.exists();
-    fs_err::create_dir_all(output).map_err(|e| fail(output, e))?;
-    fs_err::write(
-        output.join(MARKER),
-        b"This folder is written by kiosque; it may be deleted and rebuilt.\n",
-    )
-    .map_err(|e| fail(output, e))?;
+    if let Some(new) = NewOutput::create(output)? {
+        let written = files
+            .par_iter()
+            .try_for_each(|(relative, contents)| new.write(relative, contents));
+        if let Err(error) = written {
+            new.discard();
+            return Err(error);
+        }
+        return Ok(WriteStats {
+            written: files.len(),
+            ..WriteStats::default()
+        });
+    }
+    fs_err::write(output.join(MARKER), MARKER_TEXT).map_err(|e| cannot_write(output, e))?;
     let outcomes: Vec<Result<bool, Diagnostic>> = files
         .par_iter()
         .map(|(relative, contents)| {
             let path = output.join(relative);
-            let written = if fresh {
-                write_new(&path, contents).map(|()| true)
-            } else {
-                write_one(&path, contents)
-            };
-            written.map_err(|e| fail(&path, e))
+            write_one(&path, contents).map_err(|e| cannot_write(&path, e))
         })
         .collect();
     let mut stats = WriteStats::default();
@@ -179,10 +178,62 @@ pub fn write(output: &Path, files: &Files) -> Result<WriteStats, Diagnostic> {
             stats.unchanged += 1;
         }
     }
-    if !fresh {
-        stats.removed = remove_stale(output, files).map_err(|e| fail(output, e))?;
-    }
+    stats.removed = remove_stale(output, files).map_err(|e| cannot_write(output, e))?;
     Ok(stats)
+}
+
+const MARKER_TEXT: &[u8] = b"This folder is written by kiosque; it may be deleted and rebuilt.\n";
+
+fn cannot_write(path: &Path, error: std::io::Error) -> Diagnostic {
+    Diagnostic::error(path, 1, 1, format!("cannot write: {error}"))
+}
+
+/// An output folder that this build creates. Files go in as soon as they are made:
+/// there is nothing to compare with, replace or remove, so no temporary file and
+/// rename either. If the build fails, [`NewOutput::discard`] removes the folder, so
+/// that no half-written site is left behind.
+pub struct NewOutput {
+    root: PathBuf,
+}
+
+impl NewOutput {
+    /// Creates `output` with its marker file; `None` if it already exists. `output`
+    /// must have passed [`check_output_dir`].
+    pub fn create(output: &Path) -> Result<Option<Self>, Diagnostic> {
+        if let Some(parent) = output.parent() {
+            fs_err::create_dir_all(parent).map_err(|e| cannot_write(parent, e))?;
+        }
+        match fs_err::create_dir(output) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => return Ok(None),
+            Err(e) => return Err(cannot_write(output, e)),
+        }
+        let new = Self {
+            root: output.to_path_buf(),
+        };
+        let marker = output.join(MARKER);
+        if let Err(e) = fs_err::write(&marker, MARKER_TEXT) {
+            new.discard();
+            return Err(cannot_write(&marker, e));
+        }
+        Ok(Some(new))
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.root
+    }
+
+    /// Writes one file at `relative` (each path once).
+    pub fn write(&self, relative: &str, contents: &Contents) -> Result<(), Diagnostic> {
+        let path = self.root.join(relative);
+        write_new(&path, contents).map_err(|e| cannot_write(&path, e))
+    }
+
+    /// Removes the folder and everything written into it.
+    pub fn discard(self) {
+        // Best effort: the build's own error is the one to report.
+        let _ = fs_err::remove_dir_all(&self.root);
+    }
 }
 
 /// The bytes to write: a rendered file, or a content asset read from its source.

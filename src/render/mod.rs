@@ -155,9 +155,23 @@ impl<'a> Renderer<'a> {
 
     /// Renders `jobs` in parallel; all errors are collected.
     pub fn render(&self, jobs: &[Job<'_>]) -> Result<Vec<RenderedFile>, Vec<Diagnostic>> {
-        let results: Vec<Result<RenderedFile, Diagnostic>> = jobs
+        self.render_with(jobs, Ok)
+    }
+
+    /// Renders `jobs` in parallel and hands each page to `finish` as soon as it is
+    /// rendered; returns what `finish` made, in the order of `jobs`. All errors are
+    /// collected.
+    pub fn render_with<T: Send>(
+        &self,
+        jobs: &[Job<'_>],
+        finish: impl Fn(RenderedFile) -> Result<T, Diagnostic> + Sync,
+    ) -> Result<Vec<T>, Vec<Diagnostic>> {
+        let results: Vec<Result<T, Diagnostic>> = jobs
             .par_iter()
-            .map(|job| render_job(self.site, self.templates, &self.cards, &self.sidebars, *job))
+            .map(|job| {
+                render_job(self.site, self.templates, &self.cards, &self.sidebars, *job)
+                    .and_then(&finish)
+            })
             .collect();
         let mut files = Vec::with_capacity(results.len());
         let mut errors = Vec::new();
@@ -193,8 +207,18 @@ pub fn render(
     site: &Site,
     templates: &mut Templates,
 ) -> Result<Vec<RenderedFile>, Vec<Diagnostic>> {
+    render_with(site, templates, Ok)
+}
+
+/// Renders every page and hands each to `finish` as soon as it is rendered (see
+/// [`Renderer::render_with`]).
+pub fn render_with<T: Send>(
+    site: &Site,
+    templates: &mut Templates,
+    finish: impl Fn(RenderedFile) -> Result<T, Diagnostic> + Sync,
+) -> Result<Vec<T>, Vec<Diagnostic>> {
     let renderer = Renderer::new(site, templates)?;
-    renderer.render(&renderer.jobs())
+    renderer.render_with(&renderer.jobs(), finish)
 }
 
 /// Every page of the site; `search_path` is [`Renderer::search_path`].
