@@ -980,11 +980,13 @@ impl Parts {
 }
 
 /// Per-job working memory: the candidate accumulator, a dense array
-/// (cheaper than a hash map for thousands of hits) plus the list of slots to
-/// reset, and the text vector of the article being scored.
+/// (cheaper than a hash map for thousands of hits) plus the slots touched, in
+/// order (`touched[..touched_len]`, room for every article and one more), and
+/// the text vector of the article being scored.
 struct Scratch {
     pre_score: Vec<f32>,
     touched: Vec<u32>,
+    touched_len: usize,
     text: DenseVector,
 }
 
@@ -992,7 +994,8 @@ impl Scratch {
     fn new(articles: usize, terms: usize) -> Self {
         Self {
             pre_score: vec![0.0; articles],
-            touched: Vec::new(),
+            touched: vec![0; articles + 1],
+            touched_len: 0,
             text: DenseVector::new(terms),
         }
     }
@@ -1150,24 +1153,31 @@ impl<'d, 'a> Engine<'d, 'a> {
     }
 
     /// Candidates worth the full score: the `pool` best by pre-score, minus
-    /// the pins (already in the list).
+    /// the pins (already in the list), in no particular order.
     fn pool(&self, doc: usize, pins: &[u32], scratch: &mut Scratch) -> Vec<u32> {
         self.accumulate(doc, scratch);
-        let mut candidates: Vec<Ranked> = scratch
-            .touched
-            .iter()
-            .filter(|c| !pins.contains(c))
-            .map(|&c| Ranked {
+        // A bounded min-heap: on a large site thousands of articles are touched, and
+        // most fall below the weakest kept at the cost of one comparison.
+        let mut best: BinaryHeap<Reverse<Ranked>> =
+            BinaryHeap::with_capacity(self.params.pool + 1);
+        for &c in &scratch.touched[..scratch.touched_len] {
+            let candidate = Ranked {
                 score: f64::from(scratch.pre_score[c as usize]),
                 index: c,
-            })
-            .collect();
-        for &c in &scratch.touched {
+            };
             scratch.pre_score[c as usize] = 0.0;
+            if pins.contains(&c) {
+                continue;
+            }
+            if best.len() < self.params.pool {
+                best.push(Reverse(candidate));
+            } else if best.peek().is_some_and(|weakest| candidate > weakest.0) {
+                best.pop();
+                best.push(Reverse(candidate));
+            }
         }
-        scratch.touched.clear();
-        keep_best(&mut candidates, self.params.pool, |a, b| b.cmp(a));
-        candidates.into_iter().map(|r| r.index).collect()
+        scratch.touched_len = 0;
+        best.into_iter().map(|Reverse(r)| r.index).collect()
     }
 
     /// Walks the postings of the article's distinctive terms and of its tags,
@@ -1183,9 +1193,10 @@ impl<'d, 'a> Engine<'d, 'a> {
                 return;
             }
             let slot = &mut scratch.pre_score[other as usize];
-            if *slot == 0.0 {
-                scratch.touched.push(other);
-            }
+            // Without a branch: whether an article is met for the first time is
+            // unpredictable, and mispredictions were most of the walk's cost.
+            scratch.touched[scratch.touched_len] = other;
+            scratch.touched_len += usize::from(*slot == 0.0);
             *slot += x;
         };
         if w.text > 0.0 {
