@@ -1158,8 +1158,7 @@ impl<'d, 'a> Engine<'d, 'a> {
         self.accumulate(doc, scratch);
         // A bounded min-heap: on a large site thousands of articles are touched, and
         // most fall below the weakest kept at the cost of one comparison.
-        let mut best: BinaryHeap<Reverse<Ranked>> =
-            BinaryHeap::with_capacity(self.params.pool + 1);
+        let mut best: BinaryHeap<Reverse<Ranked>> = BinaryHeap::with_capacity(self.params.pool + 1);
         for &c in &scratch.touched[..scratch.touched_len] {
             let candidate = Ranked {
                 score: f64::from(scratch.pre_score[c as usize]),
