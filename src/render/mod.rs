@@ -3,11 +3,14 @@
 mod archives;
 mod escape;
 pub mod inputs;
+mod links;
 mod seo;
 mod shortcodes;
 mod sidebars;
 pub mod templates;
 mod views;
+
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -16,10 +19,12 @@ use tera::Context;
 use crate::content::permalink::safe_path;
 use crate::diagnostic::Diagnostic;
 use crate::site::{Site, TaxonomyKind};
+use links::TermPaths;
+use seo::Seo;
 use sidebars::Fragment;
 pub use templates::Templates;
 use tera::Value;
-use views::{ArticleDetails, Cards, SiteView, TermLink, asset_url, map};
+use views::{Cards, SiteView, TermLink, asset_url, extended, map};
 
 /// A rendered file: its path below the output folder, and its bytes.
 pub type RenderedFile = (String, Vec<u8>);
@@ -49,19 +54,32 @@ pub struct Sidebars {
     recommendations: Fragment,
 }
 
-#[derive(Serialize)]
-struct SidebarHtml<'a> {
-    editor_picks: &'a str,
-    recent: &'a str,
-    recommendations: &'a str,
+impl Sidebars {
+    /// `sidebars` in a page's context: the variants that leave out its own article.
+    fn value(&self, own_article: Option<&str>) -> Value {
+        map(&[
+            (
+                "editor_picks",
+                self.editor_picks.for_article(own_article).clone(),
+            ),
+            ("recent", self.recent.for_article(own_article).clone()),
+            (
+                "recommendations",
+                self.recommendations.for_article(own_article).clone(),
+            ),
+        ])
+    }
 }
 
 /// Renders the pages of one site: the sidebars once, when it is made, then any pages.
 pub struct Renderer<'a> {
     site: &'a Site,
     templates: &'a Templates,
+    paths: TermPaths<'a>,
     cards: Cards,
     sidebars: Sidebars,
+    seo: Seo<'a>,
+    sizes: PageSizes,
     /// The search page's site path, when search is on.
     search_path: Option<String>,
 }
@@ -70,8 +88,9 @@ impl<'a> Renderer<'a> {
     /// A renderer for every page: every article's card is converted.
     pub fn new(site: &'a Site, templates: &'a mut Templates) -> Result<Self, Vec<Diagnostic>> {
         let search_path = set_globals(site, templates)?;
-        let cards = Cards::new(site, templates).map_err(|e| vec![e])?;
-        Self::with_cards(site, templates, cards, search_path)
+        let paths = TermPaths::new(site);
+        let cards = Cards::new(site, templates, &paths).map_err(|e| vec![e])?;
+        Self::with_cards(site, templates, paths, cards, search_path)
     }
 
     /// A renderer with only the sidebars' cards; [`Renderer::add_cards`] adds those of
@@ -88,13 +107,15 @@ impl<'a> Renderer<'a> {
             .take(sidebars.editor_picks.max(sidebars.recommendations) + 1)
             .copied()
             .chain(0..(sidebars.recent + 1).min(site.articles.len()));
-        let cards = Cards::some(site, templates, listed).map_err(|e| vec![e])?;
-        Self::with_cards(site, templates, cards, search_path)
+        let paths = TermPaths::new(site);
+        let cards = Cards::some(site, templates, &paths, listed).map_err(|e| vec![e])?;
+        Self::with_cards(site, templates, paths, cards, search_path)
     }
 
     fn with_cards(
         site: &'a Site,
         templates: &'a Templates,
+        paths: TermPaths<'a>,
         cards: Cards,
         search_path: Option<String>,
     ) -> Result<Self, Vec<Diagnostic>> {
@@ -119,8 +140,11 @@ impl<'a> Renderer<'a> {
         Ok(Self {
             site,
             templates,
+            paths,
             cards,
             sidebars,
+            seo: Seo::new(site),
+            sizes: PageSizes::default(),
             search_path,
         })
     }
@@ -140,7 +164,8 @@ impl<'a> Renderer<'a> {
         &mut self,
         articles: impl IntoIterator<Item = usize>,
     ) -> Result<(), Diagnostic> {
-        self.cards.add(self.site, self.templates, articles)
+        self.cards
+            .add(self.site, self.templates, &self.paths, articles)
     }
 
     /// The sidebars every page shows.
@@ -168,10 +193,7 @@ impl<'a> Renderer<'a> {
     ) -> Result<Vec<T>, Vec<Diagnostic>> {
         let results: Vec<Result<T, Diagnostic>> = jobs
             .par_iter()
-            .map(|job| {
-                render_job(self.site, self.templates, &self.cards, &self.sidebars, *job)
-                    .and_then(&finish)
-            })
+            .map(|job| self.render_job(*job).and_then(&finish))
             .collect();
         let mut files = Vec::with_capacity(results.len());
         let mut errors = Vec::new();
@@ -274,100 +296,124 @@ fn paginated(base: &str, page: usize) -> String {
     }
 }
 
-fn render_job(
-    site: &Site,
-    templates: &Templates,
-    cards: &Cards,
-    sidebars: &Sidebars,
-    job: Job<'_>,
-) -> Result<RenderedFile, Diagnostic> {
-    let config = &site.config;
-    let own_article = match job {
-        Job::Article(index) => Some(site.articles[index].path.as_str()),
-        _ => None,
-    };
-    let mut context = Context::new();
-    context.insert(
-        "sidebars",
-        &SidebarHtml {
-            editor_picks: sidebars.editor_picks.for_article(own_article),
-            recent: sidebars.recent.for_article(own_article),
-            recommendations: sidebars.recommendations.for_article(own_article),
-        },
-    );
-    let site_path = site_path(site, job);
-    context.insert("page_url", &config.absolute_url(&site_path));
-    let template = match job {
-        Job::Article(index) => {
-            context.insert_value("article", article_value(site, templates, cards, index)?);
-            "article.html"
-        }
-        Job::Home(page) => {
-            let all: Vec<usize> = (0..site.articles.len()).collect();
-            let pager = pager(site, cards, &all, "/", page, config.pagination.home);
-            let top_story = site.featured.first().map(|&i| cards.get(i));
-            context.insert_value("top_story", Value::from(top_story));
-            context.insert_value("pager", pager);
-            "index.html"
-        }
-        Job::Term(kind, index, page) => {
-            let term = &site.terms(kind)[index];
-            let pager = pager(
-                site,
-                cards,
-                &term.articles,
-                &term.permalink,
-                page,
-                config.pagination.terms,
-            );
-            context.insert("term", &TermView::new(site, kind, index));
-            context.insert_value("pager", pager);
-            "term.html"
-        }
-        Job::TermIndex(kind) => {
-            let terms: Vec<TermLink<'_>> = site
-                .terms(kind)
-                .iter()
-                .map(|t| TermLink::new(config, t))
-                .collect();
-            context.insert("kind", kind_name(kind));
-            context.insert("terms", &terms);
-            "terms.html"
-        }
-        Job::Page(index) => {
-            context.insert("page", &PageView::new(site, index));
-            "page.html"
-        }
-        Job::NotFound => "404.html",
-        Job::Search(_) => "search.html",
-        Job::Alias(index, _) => {
-            let target = config.absolute_url(&site.articles[index].permalink);
-            context.insert("target", &target);
-            "alias.html"
-        }
-        Job::ArchiveIndex => {
-            context.insert("years", &archives::years(site));
-            "archives.html"
-        }
-        Job::Archive(y, m, page) => {
-            let year = &site.archives[y];
-            let month = m.map(|m| &year.months[m]);
-            let (articles, permalink) = archive_list(site, y, m);
-            let per_page = config.pagination.archives;
-            let pager = pager(site, cards, articles, permalink, page, per_page);
-            context.insert("archive", &archives::ArchiveView::new(site, year, month));
-            context.insert_value("pager", pager);
-            "archive.html"
-        }
-    };
-    if !matches!(job, Job::Alias(..)) {
+impl Renderer<'_> {
+    fn render_job(&self, job: Job<'_>) -> Result<RenderedFile, Diagnostic> {
+        let (site, templates, cards) = (self.site, self.templates, &self.cards);
+        let config = &site.config;
+        let own_article = match job {
+            Job::Article(index) => Some(site.articles[index].path.as_str()),
+            _ => None,
+        };
+        let mut context = Context::new();
+        context.insert_value("sidebars", self.sidebars.value(own_article));
+        let site_path = site_path(site, job);
         let page_url = config.absolute_url(&site_path);
-        context.insert("seo", &seo::Seo::new(site, job, &page_url));
+        let template = match job {
+            Job::Article(index) => {
+                context.insert_value("article", article_value(site, templates, cards, index)?);
+                "article.html"
+            }
+            Job::Home(page) => {
+                let all: Vec<usize> = (0..site.articles.len()).collect();
+                let pager = pager(site, cards, &all, "/", page, config.pagination.home);
+                let top_story = site.featured.first().map(|&i| cards.get(i));
+                context.insert_value("top_story", Value::from(top_story));
+                context.insert_value("pager", pager);
+                "index.html"
+            }
+            Job::Term(kind, index, page) => {
+                let term = &site.terms(kind)[index];
+                let pager = pager(
+                    site,
+                    cards,
+                    &term.articles,
+                    &term.permalink,
+                    page,
+                    config.pagination.terms,
+                );
+                context.insert("term", &TermView::new(site, kind, index));
+                context.insert_value("pager", pager);
+                "term.html"
+            }
+            Job::TermIndex(kind) => {
+                let terms: Vec<TermLink<'_>> = site
+                    .terms(kind)
+                    .iter()
+                    .map(|t| TermLink::new(config, t))
+                    .collect();
+                context.insert("kind", kind_name(kind));
+                context.insert("terms", &terms);
+                "terms.html"
+            }
+            Job::Page(index) => {
+                context.insert("page", &PageView::new(site, index));
+                "page.html"
+            }
+            Job::NotFound => "404.html",
+            Job::Search(_) => "search.html",
+            Job::Alias(index, _) => {
+                let target = config.absolute_url(&site.articles[index].permalink);
+                context.insert("target", &target);
+                "alias.html"
+            }
+            Job::ArchiveIndex => {
+                context.insert("years", &archives::years(site));
+                "archives.html"
+            }
+            Job::Archive(y, m, page) => {
+                let year = &site.archives[y];
+                let month = m.map(|m| &year.months[m]);
+                let (articles, permalink) = archive_list(site, y, m);
+                let per_page = config.pagination.archives;
+                let pager = pager(site, cards, articles, permalink, page, per_page);
+                context.insert("archive", &archives::ArchiveView::new(site, year, month));
+                context.insert_value("pager", pager);
+                "archive.html"
+            }
+        };
+        if !matches!(job, Job::Alias(..)) {
+            context.insert_value("seo", self.seo.value(&self.paths, job, &page_url));
+        }
+        context.insert_value("page_url", Value::from(page_url));
+        let html = self.sizes.fill(job, |capacity| {
+            templates.render_bytes(template, &context, capacity)
+        })?;
+        let path = safe_path(&site_path).map_err(|message| {
+            Diagnostic::error(std::path::Path::new(&site_path), 1, 1, message)
+        })?;
+        Ok((path, html))
     }
-    let html = templates.render_bytes(template, &context)?;
-    let path = safe_path(&site_path)
-        .map_err(|message| Diagnostic::error(std::path::Path::new(&site_path), 1, 1, message))?;
-    Ok((path, html))
+}
+
+/// The largest page rendered so far of each kind: a page's buffer starts at that size
+/// (then gives back what it did not use) instead of growing by doubling, which copied
+/// each page several times over.
+#[derive(Default)]
+struct PageSizes([AtomicUsize; 10]);
+
+impl PageSizes {
+    fn fill(
+        &self,
+        job: Job<'_>,
+        render: impl FnOnce(usize) -> Result<Vec<u8>, Diagnostic>,
+    ) -> Result<Vec<u8>, Diagnostic> {
+        let largest = &self.0[match job {
+            Job::Article(_) => 0,
+            Job::Home(_) => 1,
+            Job::Term(..) => 2,
+            Job::TermIndex(_) => 3,
+            Job::Page(_) => 4,
+            Job::NotFound => 5,
+            Job::Alias(..) => 6,
+            Job::ArchiveIndex => 7,
+            Job::Archive(..) => 8,
+            Job::Search(_) => 9,
+        }];
+        let mut bytes = render(largest.load(Ordering::Relaxed))?;
+        largest.fetch_max(bytes.len(), Ordering::Relaxed);
+        bytes.shrink_to_fit();
+        Ok(bytes)
+    }
 }
 
 /// The site path a page is written to, such as `/2026/11/x/` or `/404.html`.
@@ -451,7 +497,7 @@ fn pager(
 ) -> Value {
     let total = page_count(articles.len(), per_page);
     let link = |page: usize| site.config.link(&paginated(base, page));
-    map([
+    map(&[
         ("current", Value::from(page)),
         ("total", Value::from(total)),
         ("prev_url", Value::from((page > 1).then(|| link(page - 1)))),
@@ -487,39 +533,32 @@ fn article_value(
             let mut context = Context::new();
             context.insert_value("article", cards.get(target));
             let block = templates.render("partials/read-also.html", &context)?;
-            [&html[..offset], &block, &html[offset..]].concat()
+            Value::from([&html[..offset], &block, &html[offset..]].concat())
         }
-        _ => html.clone(),
+        _ => Value::from(html.as_str()),
     };
-    let details = ArticleDetails {
-        content,
-        toc: &article.rendered.toc,
-        word_count: article.rendered.word_count,
-        image_credit: article.image_credit.as_deref(),
-        lang: article.lang.as_deref().unwrap_or(&site.config.language),
-        series: article.series.as_deref(),
-        extra: &article.extra,
-    };
-    let mut value = cards.get(index).into_map().expect("cards are maps");
-    value.extend(
-        Value::from_serializable(&details)
-            .into_map()
-            .expect("details are a map"),
-    );
     // Articles are newest first: the previous one in time is the next index.
     let prev = (index + 1 < site.articles.len()).then(|| cards.get(index + 1));
     let next = index.checked_sub(1).map(|i| cards.get(i));
-    value.insert("prev".into(), Value::from(prev));
-    value.insert("next".into(), Value::from(next));
-    value.insert(
-        "related".into(),
-        cards.list(site.related[index].iter().copied()),
-    );
-    value.insert(
-        "read_also".into(),
-        Value::from(read_also.map(|i| cards.get(i))),
-    );
-    Ok(Value::from(value))
+    Ok(extended(
+        &cards.get(index),
+        &[
+            ("content", content),
+            ("toc", Value::from_serializable(&article.rendered.toc)),
+            ("word_count", Value::from(article.rendered.word_count)),
+            ("image_credit", Value::from(article.image_credit.as_deref())),
+            (
+                "lang",
+                Value::from(article.lang.as_deref().unwrap_or(&site.config.language)),
+            ),
+            ("series", Value::from(article.series.as_deref())),
+            ("extra", Value::from_serializable(&article.extra)),
+            ("prev", Value::from(prev)),
+            ("next", Value::from(next)),
+            ("related", cards.list(site.related[index].iter().copied())),
+            ("read_also", Value::from(read_also.map(|i| cards.get(i)))),
+        ],
+    ))
 }
 
 /// `term` in `term.html`.

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use tera::Context;
+use tera::{Context, Value};
 
 use super::templates::Templates;
 use super::views::Cards;
@@ -11,13 +11,14 @@ use crate::diagnostic::Diagnostic;
 use crate::site::Site;
 
 /// One sidebar's HTML: the common version and the variants that leave an article out.
+/// Each is a template value already, which every page shares rather than copies.
 ///
 /// Variants are keyed by content path, so that two builds' sidebars compare equal
 /// when they show the same thing (the dev server re-renders every page only then).
 #[derive(Debug, PartialEq, Eq)]
 pub struct Fragment {
-    common: String,
-    without: BTreeMap<String, String>,
+    common: Value,
+    without: BTreeMap<String, Value>,
 }
 
 impl Fragment {
@@ -30,10 +31,10 @@ impl Fragment {
         articles: &[usize],
         count: usize,
     ) -> Result<Self, Diagnostic> {
-        let render = |listed: Vec<usize>| -> Result<String, Diagnostic> {
+        let render = |listed: Vec<usize>| -> Result<Value, Diagnostic> {
             let mut context = Context::new();
             context.insert_value("articles", cards.list(listed));
-            templates.render(template, &context)
+            templates.render(template, &context).map(Value::from)
         };
         let common = render(articles.iter().copied().take(count).collect())?;
         let mut without = BTreeMap::new();
@@ -50,7 +51,7 @@ impl Fragment {
     }
 
     /// The HTML for a page, leaving out the page's own article (by content path).
-    pub fn for_article(&self, article: Option<&str>) -> &str {
+    pub fn for_article(&self, article: Option<&str>) -> &Value {
         article
             .and_then(|path| self.without.get(path))
             .unwrap_or(&self.common)

@@ -93,10 +93,15 @@ impl Templates {
             .map_err(|e| self.diagnostic(&e))
     }
 
-    /// Renders a page straight to bytes: no UTF-8 check of a `String` that
-    /// would only be turned back into bytes.
-    pub fn render_bytes(&self, name: &str, context: &tera::Context) -> Result<Vec<u8>, Diagnostic> {
-        let mut output = Vec::new();
+    /// Renders a page straight to bytes, into a buffer of `capacity` bytes to start
+    /// with: no UTF-8 check of a `String` that would only be turned back into bytes.
+    pub fn render_bytes(
+        &self,
+        name: &str,
+        context: &tera::Context,
+        capacity: usize,
+    ) -> Result<Vec<u8>, Diagnostic> {
+        let mut output = Vec::with_capacity(capacity);
         self.tera
             .render_to(name, context, &mut output)
             .map_err(|e| self.diagnostic(&e))?;

@@ -2,13 +2,14 @@
 
 use rayon::prelude::*;
 use serde::Serialize;
-use tera::{Context, Map, Value};
+use serde::ser::{SerializeStruct, Serializer};
+use tera::{Context, Value};
 
+use super::links::TermPaths;
 use super::templates::Templates;
 use crate::config::{Config, MenuItem};
 use crate::content::Article;
 use crate::diagnostic::Diagnostic;
-use crate::markdown::TocEntry;
 use crate::site::{Site, TaxonomyKind, Term};
 
 /// `site` in every template.
@@ -101,7 +102,7 @@ pub struct Card<'a> {
 }
 
 impl<'a> Card<'a> {
-    pub fn new(site: &'a Site, article: &'a Article) -> Self {
+    pub fn new(site: &'a Site, paths: &TermPaths<'_>, article: &'a Article) -> Self {
         let config = &site.config;
         let links = |kind: TaxonomyKind, names: &[String]| -> Vec<NamedLink> {
             names
@@ -114,7 +115,7 @@ impl<'a> Card<'a> {
                             .map_or_else(|| name.clone(), |a| a.name.clone()),
                         _ => name.clone(),
                     },
-                    url: config.link(&site.term_permalink(kind, name)),
+                    url: config.link(&paths.get(kind, name)),
                 })
                 .collect()
         };
@@ -166,11 +167,15 @@ pub struct Cards(Vec<Value>);
 
 impl Cards {
     /// Every card; `templates` must hold the `site` global already.
-    pub fn new(site: &Site, templates: &Templates) -> Result<Self, Diagnostic> {
+    pub fn new(
+        site: &Site,
+        templates: &Templates,
+        paths: &TermPaths<'_>,
+    ) -> Result<Self, Diagnostic> {
         let cards = site
             .articles
             .par_iter()
-            .map(|article| card(site, templates, article))
+            .map(|article| card(site, templates, paths, article))
             .collect::<Result<_, _>>()?;
         Ok(Self(cards))
     }
@@ -180,10 +185,11 @@ impl Cards {
     pub fn some(
         site: &Site,
         templates: &Templates,
+        paths: &TermPaths<'_>,
         articles: impl IntoIterator<Item = usize>,
     ) -> Result<Self, Diagnostic> {
         let mut cards = Self(vec![Value::undefined(); site.articles.len()]);
-        cards.add(site, templates, articles)?;
+        cards.add(site, templates, paths, articles)?;
         Ok(cards)
     }
 
@@ -192,11 +198,12 @@ impl Cards {
         &mut self,
         site: &Site,
         templates: &Templates,
+        paths: &TermPaths<'_>,
         articles: impl IntoIterator<Item = usize>,
     ) -> Result<(), Diagnostic> {
         for index in articles {
             if self.0[index].is_undefined() {
-                self.0[index] = card(site, templates, &site.articles[index])?;
+                self.0[index] = card(site, templates, paths, &site.articles[index])?;
             }
         }
         Ok(())
@@ -214,36 +221,59 @@ impl Cards {
 }
 
 /// One article's card, with its `card_html` when the theme has a card template.
-fn card(site: &Site, templates: &Templates, article: &Article) -> Result<Value, Diagnostic> {
-    let card = Value::from_serializable(&Card::new(site, article));
+fn card(
+    site: &Site,
+    templates: &Templates,
+    paths: &TermPaths<'_>,
+    article: &Article,
+) -> Result<Value, Diagnostic> {
+    let card = Value::from_serializable(&Card::new(site, paths, article));
     if !templates.contains(CARD_TEMPLATE) {
         return Ok(card);
     }
     let mut context = Context::new();
     context.insert_value("article", card.clone());
     let html = templates.render(CARD_TEMPLATE, &context)?;
-    let mut map = card.into_map().expect("cards are maps");
-    map.insert("card_html".into(), Value::from(html));
-    Ok(Value::from(map))
-}
-
-/// `article` in `article.html`: its card and what only its own page shows.
-#[derive(Serialize)]
-pub struct ArticleDetails<'a> {
-    pub content: String,
-    pub toc: &'a [TocEntry],
-    pub word_count: usize,
-    pub image_credit: Option<&'a str>,
-    pub lang: &'a str,
-    pub series: Option<&'a str>,
-    pub extra: &'a std::collections::BTreeMap<String, serde_json::Value>,
+    Ok(extended(&card, &[("card_html", Value::from(html))]))
 }
 
 /// A template map from fixed keys.
-pub fn map(entries: impl IntoIterator<Item = (&'static str, Value)>) -> Value {
-    let mut map = Map::new();
-    for (key, value) in entries {
-        map.insert(key.into(), value);
+pub fn map(entries: &[(&'static str, Value)]) -> Value {
+    Value::from_serializable(&Fields {
+        base: None,
+        entries,
+    })
+}
+
+/// The map `base` (whose keys are field names, as in a card) with more entries.
+pub fn extended(base: &Value, entries: &[(&'static str, Value)]) -> Value {
+    Value::from_serializable(&Fields {
+        base: base.as_map(),
+        entries,
+    })
+}
+
+/// Entries serialized as a struct: Tera builds the map in one pass, where converting
+/// a [`tera::Map`] with `Value::from` would hash and insert every entry a second time.
+/// Values inside are passed through (shared, not copied).
+struct Fields<'a> {
+    base: Option<&'a tera::Map>,
+    entries: &'a [(&'static str, Value)],
+}
+
+impl Serialize for Fields<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = self.base.map_or(0, |base| base.len()) + self.entries.len();
+        let mut fields = serializer.serialize_struct("", len)?;
+        for (key, value) in self.base.into_iter().flatten() {
+            match key {
+                tera::value::Key::Str(name) => fields.serialize_field(name, value)?,
+                _ => unreachable!("maps built from fields have field names as keys"),
+            }
+        }
+        for (name, value) in self.entries {
+            fields.serialize_field(name, value)?;
+        }
+        fields.end()
     }
-    Value::from(map)
 }
