@@ -222,8 +222,53 @@ fn parse_yaml(
     if split.matter.trim().is_empty() {
         return Ok((Matter::default(), Vec::new()));
     }
-    let value: serde_yaml::Value = serde_yaml::from_str(split.matter).map_err(located)?;
-    if !value.is_mapping() {
+    // One pass over the YAML, straight into the fields. Anything unusual (a type error,
+    // a duplicate key, a document that is not a mapping, `null` for a list) goes the
+    // careful way, which says where the problem is.
+    let (mut matter, others) = match serde_yaml::from_str::<Fields>(split.matter) {
+        Ok(Fields(matter, others)) => (matter, others),
+        Err(_) => parse_yaml_checked(path, text, split, located)?,
+    };
+    let mut warnings = Vec::new();
+    for (key, value) in others {
+        if key == "extra" {
+            if let Ok(serde_json::Value::Object(map)) = serde_json::to_value(&value) {
+                matter.extra.extend(map);
+            }
+            continue;
+        }
+        if let Some(known) = closest(&key, KNOWN_KEYS.iter().copied()) {
+            let (line, column) = key_line(text, split, &key);
+            warnings.push(
+                Diagnostic::warning(
+                    path,
+                    line,
+                    column,
+                    format!("unknown front matter key `{key}`, kept in `extra`"),
+                )
+                .with_help(format!("did you mean `{known}`?")),
+            );
+        }
+        if let Ok(json) = serde_json::to_value(&value) {
+            matter.extra.insert(key, json);
+        }
+    }
+    Ok((matter, warnings))
+}
+
+/// Keys [`Matter`] does not read (and `extra`), with their values, in document order.
+type Others = Vec<(String, serde_yaml::Value)>;
+
+/// The front matter through a YAML tree: slower than [`Fields`], but it tells a
+/// document that is not a mapping, and its errors carry their position.
+fn parse_yaml_checked(
+    path: &Path,
+    text: &str,
+    split: &Split<'_>,
+    located: impl Fn(serde_yaml::Error) -> Diagnostic,
+) -> Result<(Matter, Others), Diagnostic> {
+    let value: serde_yaml::Value = serde_yaml::from_str(split.matter).map_err(&located)?;
+    let Some(mapping) = value.as_mapping() else {
         let (line, column) = line_column(text, split.matter_offset);
         return Err(Diagnostic::error(
             path,
@@ -232,43 +277,149 @@ fn parse_yaml(
             "the front matter is not a list of `key: value` lines",
         )
         .with_help("write one `key: value` per line, such as `title: \"Mon article\"`"));
-    }
-    // Parsed once; on a type error, parse again from the text, whose errors carry the position.
-    let mut matter: Matter = match Matter::deserialize(&value) {
+    };
+    // On a type error, parse again from the text, whose errors carry the position.
+    let matter = match Matter::deserialize(&value) {
         Ok(matter) => matter,
         Err(_) => serde_yaml::from_str(split.matter).map_err(located)?,
     };
-    let mut warnings = Vec::new();
-    if let Some(mapping) = value.as_mapping() {
-        for (key, value) in mapping {
-            let Some(key) = key.as_str() else { continue };
-            if key == "extra" {
-                if let Ok(serde_json::Value::Object(map)) = serde_json::to_value(value) {
-                    matter.extra.extend(map);
+    let others = mapping
+        .iter()
+        .filter_map(|(key, value)| {
+            let key = key.as_str()?;
+            (key == "extra" || !KNOWN_KEYS.contains(&key)).then(|| (key.to_string(), value.clone()))
+        })
+        .collect();
+    Ok((matter, others))
+}
+
+/// A YAML front matter read in one pass: the fields [`Matter`] reads, and the other keys
+/// with their values. Fails on anything [`parse_yaml_checked`] should look at: a
+/// document that is not a mapping, a duplicate key, a key that is not a scalar, a
+/// value of the wrong type.
+struct Fields(Matter, Others);
+
+impl<'de> Deserialize<'de> for Fields {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        // Not `deserialize_map`, which takes an empty document for an empty mapping.
+        deserializer.deserialize_any(FieldsVisitor)
+    }
+}
+
+struct FieldsVisitor;
+
+impl<'de> serde::de::Visitor<'de> for FieldsVisitor {
+    type Value = Fields;
+
+    fn expecting(&self, formatter: &mut std::fmt::Formatter) -> std::fmt::Result {
+        formatter.write_str("a mapping")
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Fields, A::Error> {
+        use serde::de::Error;
+        let mut matter = Matter::default();
+        let mut others = Others::new();
+        let mut seen = 0u64;
+        let mut other_keys = Vec::new();
+        while let Some(key) = map.next_key::<Key>()? {
+            let name = match key {
+                Key::Name(name) => name,
+                Key::Other(key) => {
+                    // Not a string: neither a field nor kept, but still one key.
+                    if other_keys.contains(&key) {
+                        return Err(A::Error::custom("duplicate key"));
+                    }
+                    other_keys.push(key);
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                    continue;
                 }
+            };
+            let Some(index) = KNOWN_KEYS.iter().position(|known| *known == name) else {
+                if others.iter().any(|(other, _)| *other == name) {
+                    return Err(A::Error::custom("duplicate key"));
+                }
+                others.push((name.into_owned(), map.next_value()?));
                 continue;
+            };
+            if seen & 1 << index != 0 {
+                return Err(A::Error::custom("duplicate key"));
             }
-            if KNOWN_KEYS.contains(&key) {
-                continue;
-            }
-            if let Some(known) = closest(key, KNOWN_KEYS.iter().copied()) {
-                let (line, column) = key_line(text, split, key);
-                warnings.push(
-                    Diagnostic::warning(
-                        path,
-                        line,
-                        column,
-                        format!("unknown front matter key `{key}`, kept in `extra`"),
-                    )
-                    .with_help(format!("did you mean `{known}`?")),
-                );
-            }
-            if let Ok(json) = serde_json::to_value(value) {
-                matter.extra.insert(key.to_string(), json);
+            seen |= 1 << index;
+            match KNOWN_KEYS[index] {
+                "title" => matter.title = map.next_value()?,
+                "date" => matter.date = map.next_value()?,
+                "updated" => matter.updated = map.next_value()?,
+                "expires" => matter.expires = map.next_value()?,
+                "author" => matter.author = map.next_value()?,
+                "authors" => matter.authors = map.next_value()?,
+                "categories" => matter.categories = map.next_value()?,
+                "tags" => matter.tags = map.next_value()?,
+                "summary" => matter.summary = map.next_value()?,
+                "image" => matter.image = map.next_value()?,
+                "image_alt" => matter.image_alt = map.next_value()?,
+                "image_credit" => matter.image_credit = map.next_value()?,
+                "editor_pick" => matter.editor_pick = map.next_value()?,
+                "featured" => matter.featured = map.next_value()?,
+                "related" => matter.related = map.next_value()?,
+                "read_also" => matter.read_also = map.next_value()?,
+                "series" => matter.series = map.next_value()?,
+                "draft" => matter.draft = map.next_value()?,
+                "slug" => matter.slug = map.next_value()?,
+                "aliases" => matter.aliases = map.next_value()?,
+                "lang" => matter.lang = map.next_value()?,
+                "translation_key" => matter.translation_key = map.next_value()?,
+                "weight" => matter.weight = map.next_value()?,
+                "name" => matter.name = map.next_value()?,
+                "role" => matter.role = map.next_value()?,
+                "avatar" => matter.avatar = map.next_value()?,
+                "links" => matter.links = map.next_value()?,
+                "extra" => others.push(("extra".to_string(), map.next_value()?)),
+                key => unreachable!("`{key}` is in KNOWN_KEYS but not read"),
             }
         }
+        Ok(Fields(matter, others))
     }
-    Ok((matter, warnings))
+}
+
+/// A front matter key: a name, or a scalar that is not a string (`1: …`, `true: …`).
+enum Key<'de> {
+    Name(std::borrow::Cow<'de, str>),
+    Other(serde_yaml::Value),
+}
+
+impl<'de> Deserialize<'de> for Key<'de> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct KeyVisitor;
+        impl<'de> serde::de::Visitor<'de> for KeyVisitor {
+            type Value = Key<'de>;
+
+            fn expecting(&self, formatter: &mut std::fmt::Formatter) -> std::fmt::Result {
+                formatter.write_str("a scalar key")
+            }
+            fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Key<'de>, E> {
+                Ok(Key::Name(v.into()))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Key<'de>, E> {
+                Ok(Key::Name(v.to_string().into()))
+            }
+            fn visit_bool<E>(self, v: bool) -> Result<Key<'de>, E> {
+                Ok(Key::Other(v.into()))
+            }
+            fn visit_i64<E>(self, v: i64) -> Result<Key<'de>, E> {
+                Ok(Key::Other(v.into()))
+            }
+            fn visit_u64<E>(self, v: u64) -> Result<Key<'de>, E> {
+                Ok(Key::Other(v.into()))
+            }
+            fn visit_f64<E>(self, v: f64) -> Result<Key<'de>, E> {
+                Ok(Key::Other(v.into()))
+            }
+            fn visit_unit<E>(self) -> Result<Key<'de>, E> {
+                Ok(Key::Other(serde_yaml::Value::Null))
+            }
+        }
+        deserializer.deserialize_any(KeyVisitor)
+    }
 }
 
 fn parse_toml(
@@ -331,5 +482,91 @@ fn strip_location(message: &str) -> String {
     match message.find(" at line ") {
         Some(index) => message[..index].to_string(),
         None => message.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::content::front_matter::split;
+
+    fn read(text: &str) -> Result<(Matter, Vec<Diagnostic>), Diagnostic> {
+        parse(Path::new("a.md"), text, &split(text).unwrap())
+    }
+
+    const ALL_KEYS: &str = "---\ntitle: T\ndate: 2026-11-02\nupdated: 2026-11-03 10:00\n\
+        expires: 2027-01-01\nauthor: a\nauthors: [b]\ncategories: [c]\ntags: [t, u]\n\
+        summary: s\nimage: i.png\nimage_alt: ia\nimage_credit: ic\neditor_pick: true\n\
+        featured: 2\nrelated: [r]\nread_also: x\nseries: se\ndraft: false\nslug: sl\n\
+        aliases: [/al/]\nlang: en\ntranslation_key: k\nweight: 1\nname: n\nrole: ro\n\
+        avatar: av\nlinks: [{label: L, url: u}]\nextra: { a: 1 }\ncolour: red\n---\n";
+
+    #[test]
+    fn every_known_key_is_read_in_one_pass() {
+        let (matter, warnings) = read(ALL_KEYS).unwrap();
+        assert!(warnings.is_empty(), "{warnings:?}");
+        assert_eq!(matter.extra.keys().collect::<Vec<_>>(), ["a", "colour"]);
+        assert_eq!(matter.title.as_deref(), Some("T"));
+        assert_eq!(matter.tags, ["t", "u"]);
+        assert!(matches!(matter.featured, Some(Featured::Rank(2))));
+        assert_eq!(matter.links[0].url, "u");
+        // The same as through a YAML tree.
+        let split = split(ALL_KEYS).unwrap();
+        let Fields(fast, others) = serde_yaml::from_str(split.matter).unwrap();
+        let located =
+            |e: serde_yaml::Error| Diagnostic::error(Path::new("a.md"), 1, 1, e.to_string());
+        let (careful, careful_others) =
+            parse_yaml_checked(Path::new("a.md"), ALL_KEYS, &split, located).unwrap();
+        assert_eq!(format!("{fast:?}"), format!("{careful:?}"));
+        assert_eq!(others, careful_others);
+        assert!(
+            KNOWN_KEYS
+                .iter()
+                .all(|key| ALL_KEYS.contains(&format!("\n{key}:")))
+        );
+    }
+
+    #[test]
+    fn unknown_keys_go_to_extra_with_a_suggestion() {
+        let (matter, warnings) = read("---\ntitle: T\ntag: [x]\ncolour: red\n---\n").unwrap();
+        assert_eq!(matter.extra["tag"], serde_json::json!(["x"]));
+        assert_eq!(matter.extra["colour"], "red");
+        assert_eq!(warnings.len(), 1);
+        assert_eq!((warnings[0].line, warnings[0].column), (3, 1));
+        assert!(warnings[0].help.as_deref().unwrap().contains("`tags`"));
+    }
+
+    #[test]
+    fn what_one_pass_refuses_is_read_the_careful_way() {
+        // `null` for a list is an empty list.
+        let (matter, _) = read("---\ntitle: T\ntags: null\n---\n").unwrap();
+        assert!(matter.tags.is_empty());
+        // A number where text is expected is the text as written.
+        let (matter, _) = read("---\ntitle: 2024\n---\n").unwrap();
+        assert_eq!(matter.title.as_deref(), Some("2024"));
+        // A key that is not text is neither a field nor kept.
+        let (matter, warnings) = read("---\ntitle: T\n1: x\n---\n").unwrap();
+        assert!(matter.extra.is_empty() && warnings.is_empty());
+    }
+
+    #[test]
+    fn errors_say_where() {
+        let error = read("---\ntitle: T\ntitle: U\n---\n").unwrap_err();
+        assert!(error.message.contains("duplicate"), "{}", error.message);
+        let error = read("---\ntitle: T\ntags: [a\n---\n").unwrap_err();
+        assert_eq!(error.line, 4);
+        let error = read("---\ntitle:\n  - a\n---\n").unwrap_err();
+        assert_eq!((error.line, error.column), (3, 3));
+        for not_a_mapping in [
+            "---\n# only a comment\n---\n",
+            "---\n- a\n- b\n---\n",
+            "---\nplain\n---\n",
+        ] {
+            let error = read(not_a_mapping).unwrap_err();
+            assert!(
+                error.message.contains("not a list of `key: value` lines"),
+                "{not_a_mapping}"
+            );
+        }
     }
 }
