@@ -59,6 +59,9 @@ impl Templates {
         }
         let strings = Arc::new(load_strings(config)?);
         register(&mut tera, config, &strings);
+        // The same strings as `t()` gives, as a map: `{{ i18n.toc }}` is a lookup, where
+        // a function call builds its arguments and its result on every page.
+        tera.global_context().insert("i18n", strings.as_ref());
         let mut templates = Self {
             tera,
             files,
