@@ -375,7 +375,12 @@ impl Renderer<'_> {
             context.insert_value("seo", self.seo.value(&self.paths, job, &page_url));
         }
         context.insert_value("page_url", Value::from(page_url));
-        let html = self.sizes.fill(job, |capacity| {
+        // An article page's size follows its body's; other pages of a kind are alike.
+        let body = match job {
+            Job::Article(index) => site.articles[index].rendered.html.len(),
+            _ => 0,
+        };
+        let html = self.sizes.fill(job, body, |capacity| {
             templates.render_bytes(template, &context, capacity)
         })?;
         let path = safe_path(&site_path).map_err(|message| {
@@ -385,9 +390,10 @@ impl Renderer<'_> {
     }
 }
 
-/// The largest page rendered so far of each kind: a page's buffer starts at that size
-/// (then gives back what it did not use) instead of growing by doubling, which copied
-/// each page several times over.
+/// The largest page rendered so far of each kind, less the part of it known before
+/// rendering (an article's body): a page's buffer starts at that size plus its own known
+/// part (then gives back what it did not use) instead of growing by doubling, which
+/// copied each page several times over.
 #[derive(Default)]
 struct PageSizes([AtomicUsize; 10]);
 
@@ -395,6 +401,7 @@ impl PageSizes {
     fn fill(
         &self,
         job: Job<'_>,
+        known: usize,
         render: impl FnOnce(usize) -> Result<Vec<u8>, Diagnostic>,
     ) -> Result<Vec<u8>, Diagnostic> {
         let largest = &self.0[match job {
@@ -409,8 +416,8 @@ impl PageSizes {
             Job::Archive(..) => 8,
             Job::Search(_) => 9,
         }];
-        let mut bytes = render(largest.load(Ordering::Relaxed))?;
-        largest.fetch_max(bytes.len(), Ordering::Relaxed);
+        let mut bytes = render(largest.load(Ordering::Relaxed) + known)?;
+        largest.fetch_max(bytes.len().saturating_sub(known), Ordering::Relaxed);
         bytes.shrink_to_fit();
         Ok(bytes)
     }
