@@ -212,10 +212,13 @@ pub fn walk(config: &Config, dir: &Path) -> (Walked, Vec<Diagnostic>) {
     let content_dir = config.content_dir();
     let mut diagnostics = Vec::new();
     let mut walked = Walked::default();
-    // A link given as the folder itself is not followed either.
+    // A link given as the folder itself is not followed either. Entries of one folder
+    // share its path as a prefix, so their whole paths sort as their names do, without
+    // `sort_by_file_name`'s parse of both paths for their last component at each of the
+    // ~130,000 comparisons a folder of 10,000 articles takes.
     for entry in WalkDir::new(dir)
         .follow_root_links(false)
-        .sort_by_file_name()
+        .sort_by(|a, b| a.path().as_os_str().cmp(b.path().as_os_str()))
     {
         let entry = match entry {
             Ok(entry) => entry,
