@@ -4,6 +4,8 @@
 //! Only text events are touched: code, raw HTML (and so its attributes) and link
 //! destinations never are; words that look like URLs are left as written.
 
+use std::str::Chars;
+
 use pulldown_cmark::{CowStr, Event, LinkType, Tag, TagEnd};
 
 /// U+202F, before `; ! ?`.
@@ -24,24 +26,20 @@ pub fn french(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
     let mut last: Option<char> = None;
     let mut code_depth = 0usize;
     let mut autolink_depth = 0usize;
-    let mut pending = String::new();
-    let mut has_pending = false;
+    // Adjacent text events, merged so that a space and the `!` after it are seen together.
+    let mut run = Vec::new();
     for event in events {
-        if let Event::Text(text) = &event
-            && code_depth == 0
-            && autolink_depth == 0
-        {
-            // Merge adjacent text events so that a space and the `!` after it are seen together.
-            pending.push_str(text);
-            has_pending = true;
-            continue;
-        }
-        if has_pending {
-            let text = french_text(&pending, last);
-            last = text.chars().last().or(last);
-            out.push(Event::Text(CowStr::from(text)));
-            pending.clear();
-            has_pending = false;
+        let event = match event {
+            Event::Text(text) if code_depth == 0 && autolink_depth == 0 => {
+                run.push(text);
+                continue;
+            }
+            event => event,
+        };
+        if !run.is_empty() {
+            let text = french_run(&mut run, last);
+            last = text.chars().next_back().or(last);
+            out.push(Event::Text(text));
         }
         match &event {
             Event::Start(Tag::CodeBlock(_)) => code_depth += 1,
@@ -63,10 +61,28 @@ pub fn french(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
         }
         out.push(event);
     }
-    if has_pending {
-        out.push(Event::Text(CowStr::from(french_text(&pending, last))));
+    if !run.is_empty() {
+        out.push(Event::Text(french_run(&mut run, last)));
     }
     out
+}
+
+/// One run of adjacent text events as one text with French rules, emptying `run`.
+/// A run without marks comes back as it was, a lone event without a copy.
+fn french_run<'a>(run: &mut Vec<CowStr<'a>>, before: Option<char>) -> CowStr<'a> {
+    let text = if run.len() == 1 {
+        run.remove(0)
+    } else {
+        let mut merged = String::with_capacity(run.iter().map(|text| text.len()).sum());
+        for text in run.drain(..) {
+            merged.push_str(&text);
+        }
+        CowStr::from(merged)
+    };
+    match next_mark(text.as_bytes(), 0) {
+        None => text,
+        Some(first) => CowStr::from(french_marks(&text, first, before)),
+    }
 }
 
 fn is_inline(tag: &Tag<'_>) -> bool {
@@ -95,71 +111,114 @@ fn is_inline_end(end: &TagEnd) -> bool {
     )
 }
 
-/// Whether `word` may hold what [`french_text`] changes or spaces: `; ! ? : " '`,
-/// the first byte of `« »` (0xC2) or of `“ ”` (0xE2), or dots in a row. A byte scan,
-/// because most words hold none and this runs on every word of every article.
-fn may_hold_mark(word: &str) -> bool {
-    let bytes = word.as_bytes();
-    bytes.iter().enumerate().any(|(i, &b)| {
-        matches!(b, b';' | b'!' | b'?' | b':' | b'"' | b'\'' | 0xC2 | 0xE2)
-            || b == b'.' && bytes.get(i + 1) == Some(&b'.')
-    })
+/// The bytes that may start a mark [`french_text`] changes or spaces: `; ! ? : " ' .`,
+/// the first byte of `« »` and U+00A0 (0xC2), of `“ ”` and U+202F (0xE2).
+const MARK_BYTES: [bool; 256] = {
+    let mut table = [false; 256];
+    let marks = [b';', b'!', b'?', b':', b'"', b'\'', b'.', 0xC2, 0xE2];
+    let mut i = 0;
+    while i < marks.len() {
+        table[marks[i] as usize] = true;
+        i += 1;
+    }
+    table
+};
+
+/// The byte offset of the next mark from `from` on (a dot counts when another follows).
+/// Most text holds few: what lies between marks is copied as it is.
+fn next_mark(bytes: &[u8], from: usize) -> Option<usize> {
+    let mut at = from;
+    while let Some(offset) = bytes[at..].iter().position(|&b| MARK_BYTES[b as usize]) {
+        let mark = at + offset;
+        if bytes[mark] != b'.' || bytes.get(mark + 1) == Some(&b'.') {
+            return Some(mark);
+        }
+        at = mark + 1;
+    }
+    None
+}
+
+/// The word around the character at `at`: from after the last whitespace before it
+/// (never before `floor`, where a word starts) to after the first whitespace from it
+/// on, that whitespace included, as `split_inclusive(char::is_whitespace)` cuts words.
+fn word_around(text: &str, floor: usize, at: usize) -> (usize, usize) {
+    let start = text[floor..at]
+        .char_indices()
+        .rev()
+        .find(|(_, c)| c.is_whitespace())
+        .map_or(floor, |(i, c)| floor + i + c.len_utf8());
+    let end = text[at..]
+        .char_indices()
+        .find(|(_, c)| c.is_whitespace())
+        .map_or(text.len(), |(i, c)| at + i + c.len_utf8());
+    (start, end)
 }
 
 /// French rules on one run of text; `before` is the character that precedes it.
 pub fn french_text(text: &str, before: Option<char>) -> String {
+    match next_mark(text.as_bytes(), 0) {
+        Some(first) => french_marks(text, first, before),
+        None => text.to_string(),
+    }
+}
+
+/// [`french_text`] for a text whose first mark is at `first`.
+fn french_marks(text: &str, first: usize, before: Option<char>) -> String {
     let mut out = String::with_capacity(text.len() + 8);
-    let mut words = text.split_inclusive(char::is_whitespace).peekable();
-    let mut last = before;
-    // The characters of the word being changed, in a buffer reused from word to word.
-    let mut chars: Vec<char> = Vec::new();
-    while let Some(word) = words.next() {
-        // Most words hold no mark that French typography changes: copied as they are.
-        if !may_hold_mark(word) || looks_like_url(word) {
-            out.push_str(word);
-            last = word.chars().last();
+    // `text[..copied]` is in `out`; words end at `floor` or before it.
+    let mut copied = 0;
+    let mut floor = 0;
+    let mut mark = Some(first);
+    while let Some(at) = mark {
+        let (start, end) = word_around(text, floor, at);
+        floor = end;
+        mark = next_mark(text.as_bytes(), floor);
+        let word = &text[start..end];
+        // Web addresses keep their characters: copied with the text around them.
+        if looks_like_url(word) {
             continue;
         }
-        chars.clear();
-        chars.extend(word.chars());
-        let mut i = 0;
-        while i < chars.len() {
-            let c = chars[i];
-            // The character after this one, looking into the next word when this one ends.
-            let next = chars
-                .get(i + 1)
-                .copied()
-                .or_else(|| words.peek().and_then(|w| w.chars().next()));
-            match c {
-                ';' | '!' | '?' => {
-                    space_before(&mut out, last, next, NARROW_NBSP);
-                    out.push(c);
-                }
-                ':' => {
-                    let in_word = next.is_some_and(|n| !n.is_whitespace() && !is_closing(n));
-                    if last == Some(' ') || !in_word {
-                        space_before(&mut out, last, next, NBSP);
-                    }
-                    out.push(c);
-                }
-                '“' => open_guillemet(&mut out, &chars, &mut i),
-                '”' => close_guillemet(&mut out, last),
-                '"' if opens(last) => open_guillemet(&mut out, &chars, &mut i),
-                '"' => close_guillemet(&mut out, last),
-                '«' => open_guillemet(&mut out, &chars, &mut i),
-                '»' => close_guillemet(&mut out, last),
-                '\'' => out.push('’'),
-                '.' if chars.get(i + 1) == Some(&'.') && chars.get(i + 2) == Some(&'.') => {
-                    out.push('…');
-                    i += 2;
-                }
-                _ => out.push(c),
-            }
-            last = out.chars().last();
-            i += 1;
-        }
+        out.push_str(&text[copied..start]);
+        copied = end;
+        let last = out.chars().next_back().or(before);
+        let after = text[end..].chars().next();
+        french_word(&mut out, word, last, after);
     }
+    out.push_str(&text[copied..]);
     out
+}
+
+/// French rules on one word that holds a mark, appended to `out`; `last` is the
+/// character before the word, `after` the one after it.
+fn french_word(out: &mut String, word: &str, mut last: Option<char>, after: Option<char>) {
+    let mut rest = word.chars();
+    while let Some(c) = rest.next() {
+        let next = rest.as_str().chars().next().or(after);
+        match c {
+            ';' | '!' | '?' => {
+                space_before(out, last, next, NARROW_NBSP);
+                out.push(c);
+            }
+            ':' => {
+                let in_word = next.is_some_and(|n| !n.is_whitespace() && !is_closing(n));
+                if last == Some(' ') || !in_word {
+                    space_before(out, last, next, NBSP);
+                }
+                out.push(c);
+            }
+            '“' | '«' => open_guillemet(out, &mut rest),
+            '”' | '»' => close_guillemet(out, last),
+            '"' if opens(last) => open_guillemet(out, &mut rest),
+            '"' => close_guillemet(out, last),
+            '\'' => out.push('’'),
+            '.' if rest.as_str().starts_with("..") => {
+                out.push('…');
+                rest.nth(1);
+            }
+            _ => out.push(c),
+        }
+        last = out.chars().next_back();
+    }
 }
 
 /// Puts `space` before a high punctuation mark: replaces a plain space the author
@@ -195,11 +254,11 @@ fn opens(last: Option<char>) -> bool {
 }
 
 /// `«` and a no-break space, eating a plain space the author typed after the quote.
-fn open_guillemet(out: &mut String, chars: &[char], i: &mut usize) {
+fn open_guillemet(out: &mut String, rest: &mut Chars<'_>) {
     out.push('«');
     out.push(NBSP);
-    if matches!(chars.get(*i + 1).copied(), Some(' ' | NBSP | NARROW_NBSP)) {
-        *i += 1;
+    if rest.as_str().starts_with([' ', NBSP, NARROW_NBSP]) {
+        rest.next();
     }
 }
 
@@ -259,6 +318,29 @@ mod tests {
         assert_eq!(
             fr("écrire à redaction@example.org?"),
             "écrire à redaction@example.org?"
+        );
+    }
+
+    #[test]
+    fn unicode_spaces_and_marks_at_the_edges_of_a_run() {
+        // A no-break space the author typed becomes the right one; other spaces stay.
+        assert_eq!(fr("Oui\u{A0}!"), "Oui\u{202F}!");
+        assert_eq!(fr("Oui\u{202F}?"), "Oui\u{202F}?");
+        assert_eq!(fr("a\u{2009}: b"), "a\u{2009}: b");
+        assert_eq!(fr("«\u{202F}mot\u{202F}»"), "«\u{A0}mot\u{A0}»");
+        // A mark that starts a run is spaced after the character before the run.
+        assert_eq!(french_text("! Non", Some('i')), "\u{202F}! Non");
+        assert_eq!(french_text("! Non", Some(' ')), "! Non");
+        assert_eq!(french_text("\u{A0}!", Some('a')), "\u{202F}!");
+        assert_eq!(french_text("\"", Some('a')), "\u{A0}»");
+        assert_eq!(fr("\""), "«\u{A0}");
+        // Marks that end a run, and dots.
+        assert_eq!(fr("Quoi :"), "Quoi\u{A0}:");
+        assert_eq!(fr("attendez..."), "attendez…");
+        assert_eq!(fr(". . . fin."), ". . . fin.");
+        assert_eq!(
+            fr("voir https://a.b/?x=1 ici !"),
+            "voir https://a.b/?x=1 ici\u{202F}!"
         );
     }
 
