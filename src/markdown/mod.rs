@@ -127,7 +127,10 @@ pub fn render(
 
     let mut links = links::Links::new(options);
     let mut code_offsets = Vec::new();
-    let events: Vec<Event<'_>> = Parser::new_ext(&expanded.source, parser_options())
+    // About one event for every 30 bytes of prose: room for all but the densest
+    // bodies, so that the events are not copied as they grow.
+    let mut events = Vec::with_capacity(expanded.source.len() / 16);
+    let parsed = Parser::new_ext(&expanded.source, parser_options())
         .into_offset_iter()
         .map(|(event, range)| {
             let offset = expanded.original_offset(range.start);
@@ -139,8 +142,8 @@ pub fn render(
                 diagnostics.push(located(offset, problem, true));
             }
             event
-        })
-        .collect();
+        });
+    events.extend(parsed);
     let events = expanded.substitute(events);
     let (events, code_problems) = options.highlighter.adapt(events);
     for (index, problem) in code_problems {
@@ -183,78 +186,83 @@ pub fn render(
         .filter(|e| !matches!(e, Event::FootnoteReference(_)))
         .cloned()
         .collect();
-    pulldown_cmark::html::push_html(&mut rendered.summary_html, summary.iter().cloned());
     rendered.summary_text = plain_text(&summary);
+    pulldown_cmark::html::push_html(&mut rendered.summary_html, summary.into_iter());
     let events = footnotes::footnotes(headings::link_to_self(events), lang);
 
-    let top_level_paragraphs = count_top_level_paragraphs(&events);
-    let read_also_after = (top_level_paragraphs >= options.read_also_min_paragraphs)
-        .then_some(options.read_also_after);
-
-    // Render in chunks so the read-also slot is a byte offset in `html`.
-    let mut html = String::with_capacity(markdown.len() * 3 / 2);
-    let mut depth = 0usize;
-    let mut paragraphs = 0usize;
-    let mut chunk_start = 0;
-    for (index, event) in events.iter().enumerate() {
-        match event {
-            Event::Start(_) => depth += 1,
-            Event::End(end) => {
-                depth -= 1;
-                if depth == 0 && matches!(end, TagEnd::Paragraph) {
-                    paragraphs += 1;
-                    if Some(paragraphs) == read_also_after {
-                        pulldown_cmark::html::push_html(
-                            &mut html,
-                            events[chunk_start..=index].iter().cloned(),
-                        );
-                        chunk_start = index + 1;
-                        rendered.read_also_offset = Some(html.len());
-                    }
-                }
-            }
-            Event::Text(text) | Event::Code(text) => {
-                if !rendered.text.is_empty() {
-                    rendered.text.push(' ');
-                }
-                rendered.text.push_str(text);
-            }
-            _ => {}
-        }
-    }
-    pulldown_cmark::html::push_html(&mut html, events[chunk_start..].iter().cloned());
-    rendered.html = html;
-    rendered.word_count = count_words(&rendered.text);
+    let body = BodyText::of(&events, markdown.len());
+    rendered.text = body.text;
+    rendered.word_count = body.word_count;
     rendered.reading_time = rendered.word_count.div_ceil(WORDS_PER_MINUTE).max(1);
+    let read_also_end = (options.read_also_after.checked_sub(1))
+        .filter(|_| body.paragraph_ends.len() >= options.read_also_min_paragraphs)
+        .and_then(|n| body.paragraph_ends.get(n).copied());
+
+    // Render in two parts when there is a read-also slot, so that it is a byte offset in `html`.
+    let mut html = String::with_capacity(markdown.len() * 3 / 2);
+    let mut events = events.into_iter();
+    if let Some(end) = read_also_end {
+        pulldown_cmark::html::push_html(&mut html, events.by_ref().take(end + 1));
+        rendered.read_also_offset = Some(html.len());
+    }
+    pulldown_cmark::html::push_html(&mut html, events);
+    rendered.html = html;
     (rendered, diagnostics)
 }
 
-/// Words of `text` that hold a letter or digit (a lone `:` or `—` is no word).
-fn count_words(text: &str) -> usize {
-    text.split_whitespace()
-        .filter(|word| {
-            // Most words start with an ASCII letter: no Unicode lookup for those.
-            word.bytes()
-                .next()
-                .is_some_and(|b| b.is_ascii_alphanumeric())
-                || word.chars().any(char::is_alphanumeric)
-        })
-        .count()
+/// What one pass over a body's final events finds besides its HTML.
+struct BodyText {
+    /// The text of its text and code events, one space between events.
+    text: String,
+    word_count: usize,
+    /// The index of the event that ends each top-level paragraph (outside lists and quotes).
+    paragraph_ends: Vec<usize>,
 }
 
-fn count_top_level_paragraphs(events: &[Event<'_>]) -> usize {
-    let mut depth = 0usize;
-    let mut count = 0;
-    for event in events {
-        match event {
-            Event::Start(_) => depth += 1,
-            Event::End(end) => {
-                depth -= 1;
-                if depth == 0 && matches!(end, TagEnd::Paragraph) {
-                    count += 1;
+impl BodyText {
+    fn of(events: &[Event<'_>], capacity: usize) -> Self {
+        let mut body = BodyText {
+            text: String::with_capacity(capacity),
+            word_count: 0,
+            paragraph_ends: Vec::new(),
+        };
+        let mut depth = 0usize;
+        for (index, event) in events.iter().enumerate() {
+            match event {
+                Event::Start(_) => depth += 1,
+                Event::End(end) => {
+                    depth -= 1;
+                    if depth == 0 && matches!(end, TagEnd::Paragraph) {
+                        body.paragraph_ends.push(index);
+                    }
                 }
+                Event::Text(text) | Event::Code(text) => {
+                    // The space between events keeps their words apart: counted one event at a time.
+                    if !body.text.is_empty() {
+                        body.text.push(' ');
+                    }
+                    body.text.push_str(text);
+                    body.word_count += count_words(text);
+                }
+                _ => {}
             }
-            _ => {}
+        }
+        body
+    }
+}
+
+/// Words of `text` that hold a letter or digit (a lone `:` or `—` is no word): runs
+/// of characters between Unicode whitespace, as `split_whitespace` cuts them.
+fn count_words(text: &str) -> usize {
+    let mut count = 0;
+    // Whether the word being read is counted already.
+    let mut counted = false;
+    for c in text.chars() {
+        if c.is_whitespace() {
+            counted = false;
+        } else if !counted && c.is_alphanumeric() {
+            count += 1;
+            counted = true;
         }
     }
     count
@@ -358,6 +366,28 @@ mod tests {
         let (r, _) = render_md(&words);
         assert_eq!(r.word_count, 460);
         assert_eq!(r.reading_time, 2);
+    }
+
+    #[test]
+    fn words_are_cut_at_unicode_whitespace_and_hold_a_letter_or_digit() {
+        let samples = [
+            ("", 0),
+            ("un deux\ttrois\nquatre\u{B}cinq", 5),
+            ("64\u{A0}Go, 300\u{202F}W\u{2009}et\u{3000}plus", 6),
+            ("Quoi\u{202F}? — : l’été «\u{A0}x\u{A0}»", 3),
+            ("  é  ", 1),
+        ];
+        for (text, words) in samples {
+            let split = text
+                .split_whitespace()
+                .filter(|word| word.chars().any(char::is_alphanumeric))
+                .count();
+            assert_eq!((count_words(text), split), (words, words), "{text:?}");
+        }
+        // The space between two events keeps their words apart.
+        let (r, _) = render_md("Un*deux* `trois`quatre\n");
+        assert_eq!(r.word_count, 4);
+        assert_eq!(r.text, "Un deux   trois quatre");
     }
 
     #[test]
