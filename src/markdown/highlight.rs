@@ -6,9 +6,10 @@
 //! An unknown or missing language gives plain escaped code.
 
 use std::collections::BTreeSet;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
-use arborium::{Config, GrammarStore, Highlighter};
+use arborium::advanced::{CompiledGrammar, GrammarConfig, Span};
+use arborium::{GrammarStore, Highlighter};
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, Tag, TagEnd};
 use pulldown_cmark_escape::escape_html;
 use rayon::prelude::*;
@@ -18,7 +19,47 @@ use super::Problem;
 /// The grammars, compiled once per build and shared by every thread.
 #[derive(Clone, Default)]
 pub struct CodeHighlighter {
+    grammars: Arc<Grammars>,
+}
+
+#[derive(Default)]
+struct Grammars {
     store: Arc<GrammarStore>,
+    /// Whether [`FLAT_RUST`] is in `store`: compiled when Rust is first highlighted.
+    flat_rust: OnceLock<bool>,
+}
+
+/// The store's name for Rust's grammar without its injection query.
+///
+/// Rust's grammar injects Rust into the arguments of every macro call, which are then
+/// parsed again as a file of their own, error recovery included: ~50 µs a call (a
+/// `println!` makes a three-line block cost three times as much), to colour method
+/// names inside macro arguments only; their strings, numbers and punctuation are
+/// coloured by the first pass. Without the query, its matches are not even looked for
+/// (a quarter of the cost of a Rust block). Rust that another language injects keeps
+/// the full grammar; the other injections bring another language's colours (CSS and
+/// JavaScript in HTML, JSDoc in JavaScript) and are kept.
+const FLAT_RUST: &str = "kiosque-rust-without-injections";
+
+impl Grammars {
+    /// The name `store` highlights `lang` (lower case) under.
+    fn name<'l>(&self, lang: &'l str) -> &'l str {
+        if !matches!(lang, "rust" | "rs") {
+            return lang;
+        }
+        let compiled = *self.flat_rust.get_or_init(|| {
+            let config = GrammarConfig {
+                language: arborium::lang_rust::language().into(),
+                highlights_query: arborium::lang_rust::HIGHLIGHTS_QUERY,
+                injections_query: "",
+                locals_query: arborium::lang_rust::LOCALS_QUERY,
+            };
+            CompiledGrammar::new(config)
+                .map(|grammar| self.store.insert(FLAT_RUST, Arc::new(grammar)))
+                .is_ok()
+        });
+        if compiled { FLAT_RUST } else { lang }
+    }
 }
 
 impl std::fmt::Debug for CodeHighlighter {
@@ -55,15 +96,15 @@ impl CodeHighlighter {
                     all
                 });
         languages.par_iter().for_each(|language| {
-            self.store.get(language);
+            self.grammars.store.get(self.grammars.name(language));
         });
     }
 
     /// One code block as HTML, with the problems of its info string.
     pub fn render_block(&self, info: &str, code: &str) -> (String, Vec<Problem>) {
         let (fence, problems) = parse_fence(info);
-        let mut parsers = Parsers::new(&self.store);
-        (write_block(&mut parsers, &fence, code), problems)
+        let mut parser = Parser::new(&self.grammars);
+        (write_block(&mut parser, &fence, code), problems)
     }
 
     /// Replaces every code block by its highlighted HTML; problems come back with the
@@ -71,8 +112,8 @@ impl CodeHighlighter {
     pub fn adapt<'a>(&self, events: Vec<Event<'a>>) -> (Vec<Event<'a>>, Vec<(usize, Problem)>) {
         let mut out = Vec::with_capacity(events.len());
         let mut problems = Vec::new();
-        // Parsers for the whole body: they are cheap, and the grammars are shared.
-        let mut parsers = Parsers::new(&self.store);
+        // One parser for the whole body: it is cheap, and the grammars are shared.
+        let mut parser = Parser::new(&self.grammars);
         let mut block: Option<(String, String)> = None;
         let mut index = 0;
         for event in events {
@@ -94,7 +135,7 @@ impl CodeHighlighter {
                     let (fence, fence_problems) = parse_fence(&info);
                     problems.extend(fence_problems.into_iter().map(|p| (index, p)));
                     out.push(Event::Html(CowStr::from(write_block(
-                        &mut parsers,
+                        &mut parser,
                         &fence,
                         &code,
                     ))));
@@ -107,51 +148,28 @@ impl CodeHighlighter {
     }
 }
 
-/// The parsers of one body, made when a block needs them: one that follows a
-/// grammar's injections, one that does not.
-struct Parsers<'a> {
-    store: &'a Arc<GrammarStore>,
-    with_injections: Option<Highlighter>,
-    without_injections: Option<Highlighter>,
+/// The parser of one body, made when a block needs it.
+struct Parser<'g> {
+    grammars: &'g Grammars,
+    highlighter: Option<Highlighter>,
 }
 
-impl<'a> Parsers<'a> {
-    fn new(store: &'a Arc<GrammarStore>) -> Self {
+impl<'g> Parser<'g> {
+    fn new(grammars: &'g Grammars) -> Self {
         Self {
-            store,
-            with_injections: None,
-            without_injections: None,
+            grammars,
+            highlighter: None,
         }
     }
 
-    /// The parser for `lang` (lower case).
-    fn for_language(&mut self, lang: &str) -> &mut Highlighter {
-        let (parser, depth) = if follows_injections(lang) {
-            (
-                &mut self.with_injections,
-                Config::default().max_injection_depth,
-            )
-        } else {
-            (&mut self.without_injections, 0)
-        };
-        parser.get_or_insert_with(|| {
-            let config = Config {
-                max_injection_depth: depth,
-                ..Config::default()
-            };
-            Highlighter::with_store_and_config(Arc::clone(self.store), config)
-        })
+    /// The spans of `code` in `lang` (lower case), following injections.
+    fn spans(&mut self, lang: &str, code: &str) -> Option<Vec<Span>> {
+        let name = self.grammars.name(lang);
+        self.highlighter
+            .get_or_insert_with(|| Highlighter::with_store(Arc::clone(&self.grammars.store)))
+            .highlight_spans(name, code)
+            .ok()
     }
-}
-
-/// Rust's grammar injects Rust into the arguments of every macro call, which are then
-/// parsed again as a file of their own, error recovery included: ~50 µs a call (a
-/// `println!` makes a three-line block cost three times as much), to colour method
-/// names inside macro arguments only; their strings, numbers and punctuation are
-/// coloured by the first pass. The other injections bring another language's colours
-/// (CSS and JavaScript in HTML, JSDoc in JavaScript) and are kept.
-fn follows_injections(lang: &str) -> bool {
-    !matches!(lang, "rust" | "rs")
 }
 
 /// The languages named by the fences of a Markdown text, lower case. A line scan is
@@ -174,7 +192,7 @@ fn fence_languages(markdown: &str) -> BTreeSet<String> {
 }
 
 /// `<figure class="code">`, an optional caption, and the code, one token class at a time.
-fn write_block(parsers: &mut Parsers, fence: &Fence, code: &str) -> String {
+fn write_block(parser: &mut Parser, fence: &Fence, code: &str) -> String {
     let mut html = String::with_capacity(code.len() * 3 + 128);
     html.push_str("<figure class=\"code");
     if fence.linenos {
@@ -212,12 +230,7 @@ fn write_block(parsers: &mut Parsers, fence: &Fence, code: &str) -> String {
         .lang
         .as_deref()
         .map(str::to_ascii_lowercase)
-        .and_then(|lang| {
-            parsers
-                .for_language(&lang)
-                .highlight_spans(&lang, code)
-                .ok()
-        })
+        .and_then(|lang| parser.spans(&lang, code))
         .map(|spans| arborium_highlight::spans_to_flat_tokens(code, spans))
         .unwrap_or_default();
     write_lines(&mut html, code, &tokens, fence, diff);
