@@ -184,15 +184,15 @@ fn is_external(url: &str, site_host: &str) -> bool {
 
 /// Whether a URL uses a scheme that runs code, whatever its case or leading blanks.
 pub fn is_dangerous(url: &str) -> bool {
-    let compact: String = url
-        .chars()
-        .filter(|c| !c.is_whitespace() && !c.is_control())
-        .take(16)
-        .collect::<String>()
-        .to_ascii_lowercase();
-    DANGEROUS_SCHEMES
-        .iter()
-        .any(|scheme| compact.starts_with(scheme))
+    DANGEROUS_SCHEMES.iter().any(|scheme| {
+        // Blanks and control characters are skipped by browsers inside a scheme too.
+        let mut compact = url
+            .chars()
+            .filter(|c| !c.is_whitespace() && !c.is_control());
+        scheme
+            .chars()
+            .all(|s| compact.next().is_some_and(|c| c.to_ascii_lowercase() == s))
+    })
 }
 
 /// Checks every `@/…#anchor` link against the ids of its target.
@@ -268,6 +268,29 @@ mod tests {
         assert!(!is_external("/2026/11/x/", "kiosque.example"));
         assert!(!is_external("#section", "kiosque.example"));
         assert!(!is_external("mailto:a@b.c", "kiosque.example"));
+    }
+
+    #[test]
+    fn dangerous_schemes_whatever_their_case_and_blanks() {
+        for url in [
+            "javascript:alert(1)",
+            " JaVa\tScRiPt:alert(1)",
+            "java\u{0}script:x",
+            "\u{A0}VBSCRIPT:x",
+            "data:text/html,x",
+        ] {
+            assert!(is_dangerous(url), "{url:?}");
+        }
+        for url in [
+            "javascript",
+            "https://a.b/javascript:x",
+            "dat",
+            "",
+            "/data:x",
+            "jävascript:x",
+        ] {
+            assert!(!is_dangerous(url), "{url:?}");
+        }
     }
 
     #[test]
