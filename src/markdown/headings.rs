@@ -15,39 +15,31 @@ pub struct TocEntry {
 }
 
 /// Gives every heading an id (keeping ids written with `{#id}`), and lists them.
-pub fn assign_ids(events: Vec<Event<'_>>) -> (Vec<Event<'_>>, Vec<TocEntry>) {
+pub fn assign_ids(events: &mut [Event<'_>]) -> Vec<TocEntry> {
     let mut used = HashSet::new();
     let mut toc = Vec::new();
-    let mut out = Vec::with_capacity(events.len() + 8);
-    let mut events = events.into_iter();
-    while let Some(event) = events.next() {
-        let Event::Start(Tag::Heading {
-            level,
-            id,
-            classes,
-            attrs,
-        }) = event
+    let mut rest = events;
+    while let Some(at) = rest
+        .iter()
+        .position(|event| matches!(event, Event::Start(Tag::Heading { .. })))
+    {
+        let Some((Event::Start(Tag::Heading { level, id, .. }), after)) =
+            rest[at..].split_first_mut()
         else {
-            out.push(event);
-            continue;
+            break;
         };
-        let mut inside = Vec::new();
-        let mut end = None;
-        for event in events.by_ref() {
-            if let Event::End(TagEnd::Heading(_)) = event {
-                end = Some(event);
-                break;
-            }
-            inside.push(event);
-        }
-        let title: String = inside
+        let end = after
+            .iter()
+            .position(|event| matches!(event, Event::End(TagEnd::Heading(_))))
+            .unwrap_or(after.len());
+        let title: String = after[..end]
             .iter()
             .filter_map(|e| match e {
                 Event::Text(t) | Event::Code(t) => Some(t.as_ref()),
                 _ => None,
             })
             .collect();
-        let base = id.map(|id| id.to_string()).unwrap_or_else(|| {
+        let base = id.as_ref().map(|id| id.to_string()).unwrap_or_else(|| {
             let slug = crate::content::permalink::slugify(&title);
             if slug.is_empty() {
                 "section".to_string()
@@ -56,44 +48,41 @@ pub fn assign_ids(events: Vec<Event<'_>>) -> (Vec<Event<'_>>, Vec<TocEntry>) {
             }
         });
         let unique = unique_id(&base, &mut used);
-        out.push(Event::Start(Tag::Heading {
-            level,
-            id: Some(CowStr::from(unique.clone())),
-            classes,
-            attrs,
-        }));
-        out.extend(inside);
-        out.extend(end);
+        *id = Some(CowStr::from(unique.clone()));
         toc.push(TocEntry {
-            level: heading_number(level),
+            level: heading_number(*level),
             id: unique,
             title: title.trim().to_string(),
         });
+        rest = &mut after[end..];
     }
-    (out, toc)
+    toc
 }
 
 /// Ends each heading with a link to itself, shown on hover by the theme.
-pub fn link_to_self(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
-    let mut out = Vec::with_capacity(events.len() + 8);
-    let mut heading_id: Option<String> = None;
-    for event in events {
-        match &event {
-            Event::Start(Tag::Heading { id: Some(id), .. }) => heading_id = Some(id.to_string()),
+pub fn link_to_self(events: &mut Vec<Event<'_>>) {
+    let mut links = Vec::new();
+    let mut heading_id = None;
+    for (index, event) in events.iter().enumerate() {
+        match event {
+            Event::Start(Tag::Heading { id: Some(id), .. }) => heading_id = Some(id),
             Event::End(TagEnd::Heading(_)) => {
                 if let Some(id) = heading_id.take() {
                     // An id written with `{#id}` may hold any character: escape it like the writer does.
                     let mut anchor = String::from(" <a class=\"anchor\" href=\"#");
-                    let _ = pulldown_cmark_escape::escape_html(&mut anchor, &id);
+                    let _ = pulldown_cmark_escape::escape_html(&mut anchor, id);
                     anchor.push_str("\" aria-hidden=\"true\" tabindex=\"-1\">#</a>");
-                    out.push(Event::InlineHtml(CowStr::from(anchor)));
+                    links.push((index, anchor));
                 }
             }
             _ => {}
         }
-        out.push(event);
     }
-    out
+    // A few headings a body: inserted from the last one back, so that the places of
+    // the others hold, instead of copying every event.
+    for (index, anchor) in links.into_iter().rev() {
+        events.insert(index, Event::InlineHtml(CowStr::from(anchor)));
+    }
 }
 
 fn unique_id(base: &str, used: &mut HashSet<String>) -> String {
@@ -117,12 +106,12 @@ mod tests {
 
     #[test]
     fn ids_fold_accents_and_number_duplicates() {
-        let events: Vec<_> = Parser::new_ext(
+        let mut events: Vec<_> = Parser::new_ext(
             "## Éléments clés\n\n## Éléments clés\n\n### Fin {#fin}\n",
             Options::ENABLE_HEADING_ATTRIBUTES,
         )
         .collect();
-        let (_, toc) = assign_ids(events);
+        let toc = assign_ids(&mut events);
         let ids: Vec<_> = toc.iter().map(|t| t.id.as_str()).collect();
         assert_eq!(ids, ["elements-cles", "elements-cles-1", "fin"]);
         assert_eq!(toc[2].level, 3);
@@ -130,10 +119,11 @@ mod tests {
 
     #[test]
     fn headings_link_to_themselves() {
-        let events: Vec<_> = Parser::new("## Un *titre*\n").collect();
-        let (events, toc) = assign_ids(events);
+        let mut events: Vec<_> = Parser::new("## Un *titre*\n").collect();
+        let toc = assign_ids(&mut events);
         let mut html = String::new();
-        pulldown_cmark::html::push_html(&mut html, link_to_self(events).into_iter());
+        link_to_self(&mut events);
+        pulldown_cmark::html::push_html(&mut html, events.into_iter());
         assert_eq!(
             html,
             "<h2 id=\"un-titre\">Un <em>titre</em> <a class=\"anchor\" href=\"#un-titre\" aria-hidden=\"true\" tabindex=\"-1\">#</a></h2>\n"

@@ -153,13 +153,13 @@ pub fn render(
             false,
         ));
     }
-    let events = if typography::is_french(lang) {
+    let mut events = if typography::is_french(lang) {
         typography::french(events)
     } else {
         events
     };
-    let (events, toc) = headings::assign_ids(events);
-    let events = tables::scrollable(alerts::alerts(events, lang));
+    let toc = headings::assign_ids(&mut events);
+    let mut events = tables::scrollable(alerts::alerts(events, lang));
 
     let mut rendered = Rendered {
         toc,
@@ -188,7 +188,8 @@ pub fn render(
         .collect();
     rendered.summary_text = plain_text(&summary);
     pulldown_cmark::html::push_html(&mut rendered.summary_html, summary.into_iter());
-    let events = footnotes::footnotes(headings::link_to_self(events), lang);
+    headings::link_to_self(&mut events);
+    let events = footnotes::footnotes(events, lang);
 
     let body = BodyText::of(&events, markdown.len());
     rendered.text = body.text;
