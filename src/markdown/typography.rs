@@ -128,14 +128,44 @@ const MARK_BYTES: [bool; 256] = {
 /// Most text holds few: what lies between marks is copied as it is.
 fn next_mark(bytes: &[u8], from: usize) -> Option<usize> {
     let mut at = from;
-    while let Some(offset) = bytes[at..].iter().position(|&b| MARK_BYTES[b as usize]) {
-        let mark = at + offset;
-        if bytes[mark] != b'.' || bytes.get(mark + 1) == Some(&b'.') {
-            return Some(mark);
+    loop {
+        // Eight bytes at a time while none of them may start a mark.
+        while let Some(chunk) = bytes[at..].first_chunk::<8>() {
+            if may_start_a_mark(u64::from_le_bytes(*chunk)) {
+                break;
+            }
+            at += 8;
         }
-        at = mark + 1;
+        let stop = (at + 8).min(bytes.len());
+        for (offset, &byte) in bytes[at..stop].iter().enumerate() {
+            let mark = at + offset;
+            if MARK_BYTES[usize::from(byte)] && (byte != b'.' || bytes.get(mark + 1) == Some(&b'.'))
+            {
+                return Some(mark);
+            }
+        }
+        if stop == bytes.len() {
+            return None;
+        }
+        at = stop;
     }
-    None
+}
+
+/// Whether one of the eight bytes of `chunk` may start a mark: an ASCII byte from
+/// `!` to `?` (a range that holds the ASCII marks, digits and some more punctuation),
+/// or 0xC2 or 0xE2 (but not the first byte of an accented letter).
+fn may_start_a_mark(chunk: u64) -> bool {
+    const ONES: u64 = u64::from_le_bytes([0x01; 8]);
+    const HIGH: u64 = u64::from_le_bytes([0x80; 8]);
+    // "Determine if a word has a byte between m and n" (Bit Twiddling Hacks): the high
+    // bit of each byte says whether it is above 0x20 and below 0x40, for ASCII bytes.
+    let low = chunk & !HIGH;
+    let punctuation = (ONES * (0x7F + 0x40) - low) & !chunk & (low + ONES * (0x7F - 0x20)) & HIGH;
+    // 0xC2 and 0xE2 are the bytes equal to 0xC2 once bit 5 is cleared: a zero byte
+    // after the xor ("determine if a word has a zero byte").
+    let lead = (chunk & !(ONES * 0x20)) ^ (ONES * 0xC2);
+    let lead = lead.wrapping_sub(ONES) & !lead & HIGH;
+    punctuation | lead != 0
 }
 
 /// The word around the character at `at`: from after the last whitespace before it
@@ -319,6 +349,31 @@ mod tests {
             fr("écrire à redaction@example.org?"),
             "écrire à redaction@example.org?"
         );
+    }
+
+    #[test]
+    fn chunks_that_may_start_a_mark() {
+        for background in [b'a', b' ', b'@', 0x7F, 0x80, 0xC3, 0xA9, 0xFF] {
+            for byte in 0..=255u8 {
+                for at in 0..8 {
+                    let mut chunk = [background; 8];
+                    chunk[at] = byte;
+                    let may = |b: u8| (0x21..=0x3F).contains(&b) || b == 0xC2 || b == 0xE2;
+                    assert_eq!(
+                        may_start_a_mark(u64::from_le_bytes(chunk)),
+                        may(byte) || may(background),
+                        "{byte:#x} at {at} among {background:#x}"
+                    );
+                }
+            }
+        }
+        // Marks on both sides of an eight-byte boundary, and dots.
+        let text = "abcdefg!hijklmno..pqrs.tuvwxyz.";
+        let marks: Vec<usize> = std::iter::successors(next_mark(text.as_bytes(), 0), |&m| {
+            next_mark(text.as_bytes(), m + 1)
+        })
+        .collect();
+        assert_eq!(marks, [7, 16]);
     }
 
     #[test]
