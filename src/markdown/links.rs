@@ -53,56 +53,46 @@ impl<'o> Links<'o> {
         }
     }
 
-    /// Rewrites the destination of a link or image event found at `offset`; other
-    /// events pass through. An unresolvable link becomes `#` and comes back with its problem.
-    pub fn rewrite<'a>(&mut self, event: Event<'a>, offset: usize) -> (Event<'a>, Option<Problem>) {
+    /// Rewrites the destination of a link or image event found at `offset`, in place;
+    /// other events are left alone. An unresolvable link becomes `#` and its problem
+    /// comes back.
+    pub fn rewrite(&mut self, event: &mut Event<'_>, offset: usize) -> Option<Problem> {
         match event {
             Event::Start(Tag::Link {
                 link_type,
                 dest_url,
                 title,
-                id,
+                ..
             }) => {
-                let (dest_url, problem) = match self.resolve(dest_url, offset) {
-                    Ok(dest_url) => (dest_url, None),
-                    Err(problem) => (CowStr::Borrowed("#"), Some(problem)),
-                };
-                if let Some(html) = self.external_start(link_type, &dest_url, &title) {
+                let problem =
+                    match self.resolve(std::mem::replace(dest_url, CowStr::Borrowed("")), offset) {
+                        Ok(resolved) => {
+                            *dest_url = resolved;
+                            None
+                        }
+                        Err(problem) => {
+                            *dest_url = CowStr::Borrowed("#");
+                            Some(problem)
+                        }
+                    };
+                if let Some(html) = self.external_start(*link_type, dest_url, title) {
                     self.open_as_html = true;
-                    return (Event::InlineHtml(CowStr::from(html)), problem);
+                    *event = Event::InlineHtml(CowStr::from(html));
                 }
-                let event = Event::Start(Tag::Link {
-                    link_type,
-                    dest_url,
-                    title,
-                    id,
-                });
-                (event, problem)
+                problem
             }
             Event::End(TagEnd::Link) if self.open_as_html => {
                 self.open_as_html = false;
-                (Event::InlineHtml(CowStr::Borrowed("</a>")), None)
+                *event = Event::InlineHtml(CowStr::Borrowed("</a>"));
+                None
             }
-            Event::Start(Tag::Image {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => {
-                let dest_url = if is_dangerous(&dest_url) {
-                    CowStr::Borrowed("")
-                } else {
-                    dest_url
-                };
-                let event = Event::Start(Tag::Image {
-                    link_type,
-                    dest_url,
-                    title,
-                    id,
-                });
-                (event, None)
+            Event::Start(Tag::Image { dest_url, .. }) => {
+                if is_dangerous(dest_url) {
+                    *dest_url = CowStr::Borrowed("");
+                }
+                None
             }
-            event => (event, None),
+            _ => None,
         }
     }
 

@@ -132,13 +132,12 @@ pub fn render(
     let mut events = Vec::with_capacity(expanded.source.len() / 16);
     let parsed = Parser::new_ext(&expanded.source, parser_options())
         .into_offset_iter()
-        .map(|(event, range)| {
+        .map(|(mut event, range)| {
             let offset = expanded.original_offset(range.start);
             if let Event::Start(Tag::CodeBlock(_)) = event {
                 code_offsets.push(offset);
             }
-            let (event, problem) = links.rewrite(event, offset);
-            if let Some(problem) = problem {
+            if let Some(problem) = links.rewrite(&mut event, offset) {
                 diagnostics.push(located(offset, problem, true));
             }
             event
