@@ -81,8 +81,9 @@ fn chunk_words(chunk: u64, after_space: bool) -> Option<(usize, bool)> {
         return None;
     }
     let space = (between(low, 0x08, 0x0E) | between(low, 0x1F, 0x21)) & ascii;
-    let alphanumeric =
-        (between(low, 0x2F, 0x3A) | between(low, 0x40, 0x5B) | between(low, 0x60, 0x7B)) & ascii;
+    // Letters in either case are the bytes from `a` to `z` once bit 5 is set.
+    let letter = between(low | (ONES * 0x20), 0x60, 0x7B);
+    let alphanumeric = (letter | between(low, 0x2F, 0x3A)) & ascii;
     // The high bit of the bytes that follow whitespace (little-endian: the next byte
     // is the next one up).
     let after = (space << 8) | if after_space { 0x80 } else { 0 };
@@ -90,7 +91,10 @@ fn chunk_words(chunk: u64, after_space: bool) -> Option<(usize, bool)> {
     if starts & !alphanumeric != 0 {
         return None;
     }
-    Some((starts.count_ones() as usize, space >> 63 != 0))
+    // The starts are one bit a byte: adding the bytes up counts them (without the
+    // popcount instruction that the baseline x86-64 lacks).
+    let count = (starts >> 7).wrapping_mul(ONES) >> 56;
+    Some((count as usize, space >> 63 != 0))
 }
 
 /// The high bit of each byte of `seven_bits` (bytes below 0x80) that is above `low`
