@@ -4,13 +4,6 @@ use pulldown_cmark::{BlockQuoteKind, CowStr, Event, Tag, TagEnd};
 
 /// Replaces the quote tags of alerts with `<div class="alert alert-KIND">` and a title.
 pub fn alerts<'a>(events: Vec<Event<'a>>, lang: &str) -> Vec<Event<'a>> {
-    // Most bodies have no alert: they are not copied.
-    if !events
-        .iter()
-        .any(|event| matches!(event, Event::Start(Tag::BlockQuote(Some(_)))))
-    {
-        return events;
-    }
     events
         .into_iter()
         .map(|event| match event {

@@ -9,15 +9,6 @@ use pulldown_cmark::{CowStr, Event, Tag, TagEnd};
 ///
 /// A note is `fn-N`, its references `fnref-N`, `fnref-N-2`…; notes never cited are dropped.
 pub fn footnotes<'a>(events: Vec<Event<'a>>, lang: &str) -> Vec<Event<'a>> {
-    // Most bodies have no note: they are not copied.
-    if !events.iter().any(|event| {
-        matches!(
-            event,
-            Event::FootnoteReference(_) | Event::Start(Tag::FootnoteDefinition(_))
-        )
-    }) {
-        return events;
-    }
     let mut out = Vec::with_capacity(events.len());
     let mut definitions: HashMap<String, Vec<Event<'a>>> = HashMap::new();
     // Label → (number, how many times cited so far).

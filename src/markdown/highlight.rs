@@ -118,13 +118,6 @@ impl CodeHighlighter {
     /// Replaces every code block by its highlighted HTML; problems come back with the
     /// index of their code block, in document order.
     pub fn adapt<'a>(&self, events: Vec<Event<'a>>) -> (Vec<Event<'a>>, Vec<(usize, Problem)>) {
-        // Most bodies have no code block: they are not copied.
-        if !events
-            .iter()
-            .any(|event| matches!(event, Event::Start(Tag::CodeBlock(_))))
-        {
-            return (events, Vec::new());
-        }
         let mut out = Vec::with_capacity(events.len());
         let mut problems = Vec::new();
         // One parser for the whole body: it is cheap, and the grammars are shared.

@@ -128,6 +128,7 @@ pub fn render(
 
     let mut links = links::Links::new(options);
     let mut code_offsets = Vec::new();
+    let mut holds = Holds::default();
     // About one event for every 30 bytes of prose: room for all but the densest
     // bodies, so that the events are not copied as they grow.
     let mut events = Vec::with_capacity(expanded.source.len() / 16);
@@ -138,6 +139,7 @@ pub fn render(
             if let Event::Start(Tag::CodeBlock(_)) = event {
                 code_offsets.push(offset);
             }
+            holds.note(&event);
             if let Some(problem) = links.rewrite(&mut event, offset) {
                 diagnostics.push(located(offset, problem, true));
             }
@@ -145,21 +147,30 @@ pub fn render(
         });
     events.extend(parsed);
     let events = expanded.substitute(events);
-    let (events, code_problems) = options.highlighter.adapt(events);
-    for (index, problem) in code_problems {
-        diagnostics.push(located(
-            code_offsets.get(index).copied().unwrap_or(0),
-            problem,
-            false,
-        ));
-    }
+    // Adapters with nothing to change in a body are not run: each would copy or look
+    // at every event, and most bodies have no table, alert or note, many no code.
+    let events = if code_offsets.is_empty() {
+        events
+    } else {
+        let (events, code_problems) = options.highlighter.adapt(events);
+        for (index, problem) in code_problems {
+            let offset = code_offsets.get(index).copied().unwrap_or(0);
+            diagnostics.push(located(offset, problem, false));
+        }
+        events
+    };
     let mut events = if typography::is_french(lang) {
         typography::french(events)
     } else {
         events
     };
     let toc = headings::assign_ids(&mut events);
-    let mut events = tables::scrollable(alerts::alerts(events, lang));
+    if holds.alerts {
+        events = alerts::alerts(events, lang);
+    }
+    if holds.tables {
+        events = tables::scrollable(events);
+    }
 
     let mut rendered = Rendered {
         toc,
@@ -189,7 +200,9 @@ pub fn render(
     rendered.summary_text = plain_text(&summary);
     pulldown_cmark::html::push_html(&mut rendered.summary_html, summary.into_iter());
     headings::link_to_self(&mut events);
-    let events = footnotes::footnotes(events, lang);
+    if holds.footnotes {
+        events = footnotes::footnotes(events, lang);
+    }
 
     let body = BodyText::of(&events, markdown.len());
     rendered.text = body.text;
@@ -209,6 +222,27 @@ pub fn render(
     pulldown_cmark::html::push_html(&mut html, events);
     rendered.html = html;
     (rendered, diagnostics)
+}
+
+/// What a body holds that some adapters change, noted as it is parsed.
+#[derive(Default)]
+struct Holds {
+    alerts: bool,
+    tables: bool,
+    footnotes: bool,
+}
+
+impl Holds {
+    fn note(&mut self, event: &Event<'_>) {
+        match event {
+            Event::Start(Tag::BlockQuote(Some(_))) => self.alerts = true,
+            Event::Start(Tag::Table(_)) => self.tables = true,
+            Event::Start(Tag::FootnoteDefinition(_)) | Event::FootnoteReference(_) => {
+                self.footnotes = true
+            }
+            _ => {}
+        }
+    }
 }
 
 /// What one pass over a body's final events finds besides its HTML.

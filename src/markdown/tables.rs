@@ -4,13 +4,6 @@ use pulldown_cmark::{CowStr, Event, Tag, TagEnd};
 
 /// Wraps every table in `<div class="table-scroll">`.
 pub fn scrollable(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
-    // Most bodies have no table: they are not copied.
-    if !events
-        .iter()
-        .any(|event| matches!(event, Event::Start(Tag::Table(_))))
-    {
-        return events;
-    }
     let mut out = Vec::with_capacity(events.len());
     for event in events {
         match event {
