@@ -272,16 +272,16 @@ impl BodyText {
                     }
                 }
                 Event::Text(text) | Event::Code(text) => {
-                    // The space between events keeps their words apart: counted one event at a time.
                     if !body.text.is_empty() {
                         body.text.push(' ');
                     }
                     body.text.push_str(text);
-                    body.word_count += words::count(text);
                 }
                 _ => {}
             }
         }
+        // Counted in one go, which is faster than event by event.
+        body.word_count = words::count(&body.text);
         body
     }
 }
