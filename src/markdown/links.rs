@@ -105,7 +105,9 @@ impl<'o> Links<'o> {
         {
             return None;
         }
-        let mut html = String::from("<a href=\"");
+        // Sized for the tag at once: most bodies link out many times.
+        let mut html = String::with_capacity(64 + url.len() + title.len());
+        html.push_str("<a href=\"");
         escape_href(&mut html, url).ok()?;
         html.push('"');
         if !title.is_empty() {
@@ -115,7 +117,9 @@ impl<'o> Links<'o> {
         }
         for (name, value) in [("rel", &external.rel), ("target", &external.target)] {
             if let Some(value) = value {
-                html.push_str(&format!(" {name}=\""));
+                html.push(' ');
+                html.push_str(name);
+                html.push_str("=\"");
                 escape_html(&mut html, value).ok()?;
                 html.push('"');
             }
