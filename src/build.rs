@@ -129,20 +129,16 @@ pub fn build_in_memory(options: &BuildOptions) -> Result<Built, Vec<Diagnostic>>
 }
 
 /// Renders every page of a prepared site and adds the other files.
-fn render_in_memory(prepared: Prepared) -> Result<Built, Vec<Diagnostic>> {
+fn render_in_memory(mut prepared: Prepared) -> Result<Built, Vec<Diagnostic>> {
+    let (mut laps, others) = before_pages(&mut prepared)?;
     let Prepared {
-        mut site,
+        site,
         mut templates,
-        assets,
         warnings,
-        timings,
         next_scheduled,
         next_expiry,
+        ..
     } = prepared;
-    free_related_text(&mut site);
-    let mut laps = Laps::after(timings);
-    let others = OtherFiles::new(&site, assets)?;
-    laps.lap("emit");
     let pages = render::render(&site, &mut templates)?;
     laps.lap("render");
 
@@ -168,12 +164,17 @@ fn render_in_memory(prepared: Prepared) -> Result<Built, Vec<Diagnostic>> {
     })
 }
 
-/// Only the related lists read the bodies' plain text: it is freed before pages fill
-/// memory.
-fn free_related_text(site: &mut Site) {
-    for article in &mut site.articles {
+/// What comes before the pages: the bodies' plain text freed (only the related lists
+/// read it, and pages are about to fill memory), and the other files made; the laps
+/// go on from the prepared stages'.
+fn before_pages(prepared: &mut Prepared) -> Result<(Laps, OtherFiles), Vec<Diagnostic>> {
+    for article in &mut prepared.site.articles {
         article.rendered.text = String::new();
     }
+    let mut laps = Laps::after(std::mem::take(&mut prepared.timings));
+    let others = OtherFiles::new(&prepared.site, std::mem::take(&mut prepared.assets))?;
+    laps.lap("emit");
+    Ok((laps, others))
 }
 
 /// The files of a build besides its pages. A page replaces an asset at the same
@@ -240,29 +241,20 @@ fn is_page(relative: &str) -> bool {
 
 /// Builds a prepared site into an output folder the build created: each page is
 /// written as soon as it is rendered, so pages never all sit in memory at once.
-fn build_into(new: &NewOutput, prepared: Prepared) -> Result<BuildReport, Vec<Diagnostic>> {
-    let Prepared {
-        mut site,
-        mut templates,
-        assets,
-        warnings,
-        timings,
-        next_scheduled,
-        next_expiry,
-    } = prepared;
-    free_related_text(&mut site);
-    let mut laps = Laps::after(timings);
-    let others = OtherFiles::new(&site, assets)?;
-    laps.lap("emit");
-    let pages: HashSet<String> =
-        render::render_with(&site, &mut templates, |(relative, bytes)| {
+fn build_into(new: &NewOutput, mut prepared: Prepared) -> Result<BuildReport, Vec<Diagnostic>> {
+    let (mut laps, others) = before_pages(&mut prepared)?;
+    let pages: HashSet<String> = render::render_with(
+        &prepared.site,
+        &mut prepared.templates,
+        |(relative, bytes)| {
             if !others.extras.contains_key(&relative) {
                 new.write(&relative, &Contents::Bytes(bytes))?;
             }
             Ok(relative)
-        })?
-        .into_iter()
-        .collect();
+        },
+    )?
+    .into_iter()
+    .collect();
     laps.lap("render and write");
     let rest: Vec<(&String, &Contents)> = others
         .assets
@@ -289,10 +281,10 @@ fn build_into(new: &NewOutput, prepared: Prepared) -> Result<BuildReport, Vec<Di
             written: files.len(),
             ..WriteStats::default()
         },
-        warnings,
+        warnings: prepared.warnings,
         timings: laps.timings,
-        next_scheduled,
-        next_expiry,
+        next_scheduled: prepared.next_scheduled,
+        next_expiry: prepared.next_expiry,
         output: new.path().to_path_buf(),
     })
 }

@@ -231,29 +231,41 @@ fn parse_yaml(
     };
     let mut warnings = Vec::new();
     for (key, value) in others {
-        if key == "extra" {
-            if let Ok(serde_json::Value::Object(map)) = serde_json::to_value(&value) {
-                matter.extra.extend(map);
-            }
-            continue;
-        }
-        if let Some(known) = closest(&key, KNOWN_KEYS.iter().copied()) {
-            let (line, column) = key_line(text, split, &key);
-            warnings.push(
-                Diagnostic::warning(
-                    path,
-                    line,
-                    column,
-                    format!("unknown front matter key `{key}`, kept in `extra`"),
-                )
-                .with_help(format!("did you mean `{known}`?")),
-            );
-        }
-        if let Ok(json) = serde_json::to_value(&value) {
-            matter.extra.insert(key, json);
-        }
+        keep_in_extra(&mut matter, key, &value, (path, text, split), &mut warnings);
     }
     Ok((matter, warnings))
+}
+
+/// Keeps a key [`Matter`] does not read in `extra` (the entries of `extra:` itself
+/// are merged in), with a warning when it looks like a misspelt known key.
+fn keep_in_extra(
+    matter: &mut Matter,
+    key: String,
+    value: &impl serde::Serialize,
+    (path, text, split): (&Path, &str, &Split<'_>),
+    warnings: &mut Vec<Diagnostic>,
+) {
+    if key == "extra" {
+        if let Ok(serde_json::Value::Object(map)) = serde_json::to_value(value) {
+            matter.extra.extend(map);
+        }
+        return;
+    }
+    if let Some(known) = closest(&key, KNOWN_KEYS.iter().copied()) {
+        let (line, column) = key_line(text, split, &key);
+        warnings.push(
+            Diagnostic::warning(
+                path,
+                line,
+                column,
+                format!("unknown front matter key `{key}`, kept in `extra`"),
+            )
+            .with_help(format!("did you mean `{known}`?")),
+        );
+    }
+    if let Ok(json) = serde_json::to_value(value) {
+        matter.extra.insert(key, json);
+    }
 }
 
 /// Keys [`Matter`] does not read (and `extra`), with their values, in document order.
@@ -442,29 +454,8 @@ fn parse_toml(
     let mut matter: Matter = toml::from_str(split.matter).map_err(located)?;
     let mut warnings = Vec::new();
     for (key, value) in table {
-        if key == "extra" {
-            if let Ok(serde_json::Value::Object(map)) = serde_json::to_value(&value) {
-                matter.extra.extend(map);
-            }
-            continue;
-        }
-        if KNOWN_KEYS.contains(&key.as_str()) {
-            continue;
-        }
-        if let Some(known) = closest(&key, KNOWN_KEYS.iter().copied()) {
-            let (line, column) = key_line(text, split, &key);
-            warnings.push(
-                Diagnostic::warning(
-                    path,
-                    line,
-                    column,
-                    format!("unknown front matter key `{key}`, kept in `extra`"),
-                )
-                .with_help(format!("did you mean `{known}`?")),
-            );
-        }
-        if let Ok(json) = serde_json::to_value(&value) {
-            matter.extra.insert(key, json);
+        if key == "extra" || !KNOWN_KEYS.contains(&key.as_str()) {
+            keep_in_extra(&mut matter, key, &value, (path, text, split), &mut warnings);
         }
     }
     Ok((matter, warnings))
