@@ -6,7 +6,7 @@
 //! An unknown or missing language gives plain escaped code.
 
 use std::collections::BTreeSet;
-use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError};
+use std::sync::{Arc, OnceLock};
 
 use arborium::advanced::{CompiledGrammar, GrammarConfig, Span};
 use arborium::{GrammarStore, Highlighter};
@@ -27,9 +27,6 @@ struct Grammars {
     store: Arc<GrammarStore>,
     /// Whether [`FLAT_RUST`] is in `store`: compiled when Rust is first highlighted.
     flat_rust: OnceLock<bool>,
-    /// Highlighters between two bodies: a parser's buffers grow on its first trees,
-    /// and are kept for the next body instead of made again for each.
-    idle: Mutex<Vec<Highlighter>>,
 }
 
 /// The store's name for Rust's grammar without its injection query.
@@ -45,11 +42,6 @@ struct Grammars {
 const FLAT_RUST: &str = "kiosque-rust-without-injections";
 
 impl Grammars {
-    fn idle(&self) -> MutexGuard<'_, Vec<Highlighter>> {
-        // A highlighter is whole even if a thread panicked with the lock.
-        self.idle.lock().unwrap_or_else(PoisonError::into_inner)
-    }
-
     /// The name `store` highlights `lang` (lower case) under.
     fn name<'l>(&self, lang: &'l str) -> &'l str {
         if !matches!(lang, "rust" | "rs") {
@@ -156,7 +148,7 @@ impl CodeHighlighter {
     }
 }
 
-/// The parser of one body, taken when a block needs it and given back after the body.
+/// The parser of one body, made when a block needs it.
 struct Parser<'g> {
     grammars: &'g Grammars,
     highlighter: Option<Highlighter>,
@@ -173,25 +165,10 @@ impl<'g> Parser<'g> {
     /// The spans of `code` in `lang` (lower case), following injections.
     fn spans(&mut self, lang: &str, code: &str) -> Option<Vec<Span>> {
         let name = self.grammars.name(lang);
-        let highlighter =
-            match &mut self.highlighter {
-                Some(highlighter) => highlighter,
-                None => {
-                    let idle = self.grammars.idle().pop();
-                    self.highlighter.insert(idle.unwrap_or_else(|| {
-                        Highlighter::with_store(Arc::clone(&self.grammars.store))
-                    }))
-                }
-            };
-        highlighter.highlight_spans(name, code).ok()
-    }
-}
-
-impl Drop for Parser<'_> {
-    fn drop(&mut self) {
-        if let Some(highlighter) = self.highlighter.take() {
-            self.grammars.idle().push(highlighter);
-        }
+        self.highlighter
+            .get_or_insert_with(|| Highlighter::with_store(Arc::clone(&self.grammars.store)))
+            .highlight_spans(name, code)
+            .ok()
     }
 }
 
