@@ -6,6 +6,10 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
+
+/// mimalloc: ~12 % less user time than glibc's malloc on a 10,000-article build (see Cargo.toml).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use kiosque::build::{BuildOptions, build};
 use kiosque::check::{CheckOptions, check};
 use kiosque::diagnostic::Diagnostic;
