@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use rayon::prelude::*;
 
+use crate::background;
 use crate::config::{self, Config};
 use crate::content::{self, Body, Content, LoadOptions};
 use crate::diagnostic::Diagnostic;
@@ -223,16 +224,18 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Vec<Diagnostic>> {
     let mut laps = Laps::after(std::mem::take(&mut built.timings));
     let stats = output::write(&output, &built.files).map_err(|e| vec![e])?;
     laps.lap("write");
-    Ok(BuildReport {
+    let report = BuildReport {
         pages: built.files.keys().filter(|p| is_page(p)).count(),
         files: built.files.len(),
         stats,
-        warnings: built.warnings,
+        warnings: std::mem::take(&mut built.warnings),
         timings: laps.timings,
         next_scheduled: built.next_scheduled,
         next_expiry: built.next_expiry,
         output,
-    })
+    };
+    background::drop_later(built);
+    Ok(report)
 }
 
 fn is_page(relative: &str) -> bool {
@@ -274,19 +277,22 @@ fn build_into(new: &NewOutput, mut prepared: Prepared) -> Result<BuildReport, Ve
         .chain(others.extras.keys())
         .map(String::as_str)
         .collect();
-    Ok(BuildReport {
+    let report = BuildReport {
         pages: files.iter().filter(|p| is_page(p)).count(),
         files: files.len(),
         stats: WriteStats {
             written: files.len(),
             ..WriteStats::default()
         },
-        warnings: prepared.warnings,
+        warnings: std::mem::take(&mut prepared.warnings),
         timings: laps.timings,
         next_scheduled: prepared.next_scheduled,
         next_expiry: prepared.next_expiry,
         output: new.path().to_path_buf(),
-    })
+    };
+    drop(files);
+    background::drop_later((prepared, pages, others));
+    Ok(report)
 }
 
 /// Errors stop the build; with `strict`, warnings do too. Warnings stay for the report.

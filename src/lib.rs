@@ -6,6 +6,7 @@
 //! together; [`check`] looks for broken links in a build; [`serve`] re-runs the stages
 //! on what changed, for the dev server.
 
+pub mod background;
 pub mod build;
 pub mod check;
 pub mod config;

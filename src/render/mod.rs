@@ -240,7 +240,9 @@ pub fn render_with<T: Send>(
     finish: impl Fn(RenderedFile) -> Result<T, Diagnostic> + Sync,
 ) -> Result<Vec<T>, Vec<Diagnostic>> {
     let renderer = Renderer::new(site, templates)?;
-    renderer.render_with(&renderer.jobs(), finish)
+    let files = renderer.render_with(&renderer.jobs(), finish);
+    crate::background::drop_later(renderer.cards);
+    files
 }
 
 /// Every page of the site; `search_path` is [`Renderer::search_path`].
