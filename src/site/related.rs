@@ -38,6 +38,7 @@ use std::borrow::Cow;
 use std::cmp::{Ordering, Reverse};
 use std::collections::{BinaryHeap, HashMap};
 use std::hash::{BuildHasherDefault, Hasher};
+use std::ops::Range;
 use std::sync::LazyLock;
 
 use rayon::prelude::*;
@@ -352,22 +353,26 @@ struct StopWord {
     french: bool,
 }
 
-/// Both lists in one hash map: the language guess looks up hundreds of words
-/// per article, and binary searches over the lists were half the cost of
-/// analysing an article.
-static STOP_WORDS: LazyLock<FxHashMap<&'static str, StopWord>> = LazyLock::new(|| {
-    let mut map: FxHashMap<&'static str, StopWord> = FxHashMap::default();
+/// Both lists in one hash map keyed like the stem memo ([`short_word_key`]):
+/// the language guess looks up hundreds of words per article, and binary
+/// searches over the lists were half the cost of analysing an article.
+static STOP_WORDS: LazyLock<FxHashMap<u128, StopWord>> = LazyLock::new(|| {
+    let mut map: FxHashMap<u128, StopWord> = FxHashMap::default();
+    let key = |word: &str| short_word_key(word.as_bytes(), 0..word.len()).expect("short stop word");
     for &word in ENGLISH_STOP_WORDS {
-        map.entry(word).or_default().english = true;
+        map.entry(key(word)).or_default().english = true;
     }
     for &word in FRENCH_STOP_WORDS {
-        map.entry(word).or_default().french = true;
+        map.entry(key(word)).or_default().french = true;
     }
     map
 });
 
-fn stop_word(word: &str) -> StopWord {
-    STOP_WORDS.get(word).copied().unwrap_or_default()
+/// The lists the word with this [`short_word_key`] is on (a longer word is on none).
+fn stop_word(key: Option<u128>) -> StopWord {
+    key.and_then(|key| STOP_WORDS.get(&key))
+        .copied()
+        .unwrap_or_default()
 }
 
 /// Lower-cases and transliterates `text` to ASCII, turning everything that is
@@ -375,37 +380,80 @@ fn stop_word(word: &str) -> StopWord {
 /// runs. Punctuation and symbols are dropped before transliteration so that
 /// emoji do not turn into words.
 fn fold(text: &str) -> String {
+    let mut out = Vec::with_capacity(text.len());
+    fold_into(text, &mut out);
+    String::from_utf8(out).expect("every byte was folded to ASCII")
+}
+
+/// [`fold`], appending to a buffer that is reused from article to article.
+fn fold_into(text: &str, out: &mut Vec<u8>) {
+    // Without branches, so that the compiler folds 16 bytes at once.
     let fold_ascii = |b: u8| {
-        if b.is_ascii_alphanumeric() {
-            b.to_ascii_lowercase()
+        let lower = b | 0x20;
+        if lower.wrapping_sub(b'a') < 26 {
+            lower
+        } else if b.wrapping_sub(b'0') < 10 {
+            b
         } else {
             b' '
         }
     };
-    let mut out = Vec::with_capacity(text.len());
-    let mut rest = text;
-    while !rest.is_empty() {
-        // ASCII runs, most of any text, go byte by byte rather than char by char.
-        let ascii = rest
-            .bytes()
-            .position(|b| !b.is_ascii())
-            .unwrap_or(rest.len());
-        out.extend(rest.as_bytes()[..ascii].iter().map(|&b| fold_ascii(b)));
-        rest = &rest[ascii..];
-        let Some(c) = rest.chars().next() else {
-            break;
+    let bytes = text.as_bytes();
+    out.reserve(bytes.len());
+    let mut at = 0;
+    while at < bytes.len() {
+        // ASCII, most of any text, goes 16 bytes at a time; a block holding
+        // another character goes byte by byte up to it.
+        let ascii = match bytes.get(at..at + 16) {
+            Some(block) => {
+                let block: [u8; 16] = block.try_into().expect("16 bytes");
+                let high = u128::from_le_bytes(block) & u128::from_le_bytes([0x80; 16]);
+                if high == 0 {
+                    out.extend_from_slice(&block.map(fold_ascii));
+                    at += 16;
+                    continue;
+                }
+                high.trailing_zeros() as usize / 8
+            }
+            None => bytes[at..]
+                .iter()
+                .position(|b| !b.is_ascii())
+                .unwrap_or(bytes.len() - at),
         };
-        if c.is_alphanumeric() {
-            // Ideographs come back as "Bei " with their own separator; a
-            // Latin letter such as 'é' as "e", so that words stay whole.
-            let ascii = deunicode::deunicode_char(c).unwrap_or(" ");
-            out.extend(ascii.bytes().map(fold_ascii));
-        } else {
-            out.push(b' ');
+        out.extend(bytes[at..at + ascii].iter().map(|&b| fold_ascii(b)));
+        at += ascii;
+        if let Some(c) = text[at..].chars().next() {
+            out.extend(transliterate(c).bytes().map(fold_ascii));
+            at += c.len_utf8();
         }
-        rest = &rest[c.len_utf8()..];
     }
-    String::from_utf8(out).expect("every byte was folded to ASCII")
+}
+
+/// Characters below this come from a table in [`transliterate`]: Latin
+/// letters with accents and the general punctuation French typography adds
+/// (apostrophes, quotes, narrow no-break spaces), nearly all the non-ASCII
+/// characters of news text.
+const TRANSLITERATION_TABLE_LEN: u32 = 0x2070;
+
+/// What [`fold`] turns a non-ASCII character into (before lower-casing): a
+/// letter or digit its transliteration, anything else a separator. Ideographs
+/// come back as "Bei " with their own separator; a Latin letter such as 'é' as
+/// "e", so that words stay whole. The table saves the two searches in Unicode
+/// tables that were a twentieth of the analysis.
+fn transliterate(c: char) -> &'static str {
+    fn search(c: char) -> &'static str {
+        if c.is_alphanumeric() {
+            deunicode::deunicode_char(c).unwrap_or(" ")
+        } else {
+            " "
+        }
+    }
+    static TABLE: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
+        (0..TRANSLITERATION_TABLE_LEN)
+            .map(|code| char::from_u32(code).map_or(" ", search))
+            .collect()
+    });
+    TABLE.get(c as usize).copied().unwrap_or_else(|| search(c))
 }
 
 /// A folded word worth indexing: not a stop word, not a one-letter word, not a
@@ -413,7 +461,7 @@ fn fold(text: &str) -> String {
 fn is_content_word(word: &str) -> bool {
     let len = word.len();
     let short_number = len < 4 && word.bytes().all(|b| b.is_ascii_digit());
-    let stop = stop_word(word);
+    let stop = stop_word(short_word_key(word.as_bytes(), 0..len));
     (2..=MAX_WORD_LEN).contains(&len) && !short_number && !stop.english && !stop.french
 }
 
@@ -434,32 +482,138 @@ fn stems<'t>(folded: &'t str, stemmer: Option<&Stemmer>) -> impl Iterator<Item =
         .filter_map(move |w| analyse_word(w, stemmer))
 }
 
-/// Memo of folded word → term hash (`None`: not indexed), one map per
-/// stemmer choice. Snowball dominates analysis time and word frequencies are
-/// Zipfian, so most words hit. One cache per rayon job: no locks, and results
-/// do not depend on it.
+/// Per-job memory of the analysis, reused from article to article so that
+/// a warm job allocates nothing per article: the folded texts, a memo of
+/// folded word → term id (`None`: not indexed), one map per stemmer choice,
+/// the terms met so far, and the counts of the article being analysed.
+/// Snowball dominates analysis time and word frequencies are Zipfian, so most
+/// words hit. Results do not depend on it.
 #[derive(Default)]
-struct StemCache {
-    maps: [HashMap<String, Option<u64>, BuildHasherDefault<PreHashed>>; 3],
+struct AnalysisScratch {
+    folded: Vec<u8>,
+    /// Words of up to 16 bytes, keyed by their bytes ([`short_word_key`]):
+    /// a hit hashes and compares one integer rather than a string.
+    short_words: [FxHashMap<u128, Option<u32>>; 3],
+    long_words: [FxHashMap<Box<str>, Option<u32>>; 3],
+    /// Term id → term hash, and back.
+    hashes: Vec<u64>,
+    ids: TermMap<u32>,
+    /// Term id → boosted count in the current article (0 when absent).
+    counts: Vec<f32>,
+    /// Ids counted in the current article.
+    counted: Vec<u32>,
 }
 
-/// Bounds each cache map; a full map is simply cleared.
+/// Bounds the memo; a full one is simply cleared, between two articles.
 const STEM_CACHE_CAPACITY: usize = 200_000;
 
-impl StemCache {
+/// Room after the folded texts, so that [`short_word_key`] reads 16 bytes from
+/// any word's start in one load.
+const KEY_PADDING: usize = 16;
+
+/// The bytes of `text[word]`, if at most 16, as one integer. Words hold no
+/// zero byte, so different words give different keys.
+fn short_word_key(text: &[u8], word: Range<usize>) -> Option<u128> {
+    let len = word.len();
+    if len > 16 {
+        return None;
+    }
+    let bytes: [u8; 16] = match text.get(word.start..word.start + 16) {
+        Some(bytes) => bytes.try_into().expect("16 bytes"),
+        None => {
+            let mut bytes = [0; 16];
+            bytes[..len].copy_from_slice(&text[word]);
+            bytes
+        }
+    };
+    Some(u128::from_le_bytes(bytes) & (u128::MAX >> (8 * (16 - len))))
+}
+
+/// The words of `text[range]`, a folded text, as byte ranges of `text`.
+fn words(text: &[u8], range: Range<usize>) -> impl Iterator<Item = Range<usize>> + '_ {
+    let (mut at, end) = (range.start, range.end);
+    std::iter::from_fn(move || {
+        while at < end && text[at] == b' ' {
+            at += 1;
+        }
+        let start = at;
+        while at < end && text[at] != b' ' {
+            at += 1;
+        }
+        (start < at).then_some(start..at)
+    })
+}
+
+impl AnalysisScratch {
+    fn clear_if_full(&mut self) {
+        let full = self.short_words.iter().map(FxHashMap::len);
+        if full
+            .chain(self.long_words.iter().map(FxHashMap::len))
+            .any(|len| len >= STEM_CACHE_CAPACITY)
+        {
+            self.short_words.iter_mut().for_each(FxHashMap::clear);
+            self.long_words.iter_mut().for_each(FxHashMap::clear);
+            self.hashes.clear();
+            self.ids.clear();
+            self.counts.clear();
+        }
+    }
+
     /// [`analyse_word`] then [`term_hash`], memoised in map `slot` (one per
-    /// stemmer, see [`Analyzer::stemmer`]).
-    fn term(&mut self, slot: usize, word: &str, stemmer: Option<&Stemmer>) -> Option<u64> {
-        let map = &mut self.maps[slot];
-        if let Some(&term) = map.get(word) {
+    /// stemmer, see [`Analyzer::stemmer`]), as a term id.
+    fn term(
+        &mut self,
+        slot: usize,
+        word: &str,
+        key: Option<u128>,
+        stemmer: Option<&Stemmer>,
+    ) -> Option<u32> {
+        let cached = match key {
+            Some(key) => self.short_words[slot].get(&key),
+            None => self.long_words[slot].get(word),
+        };
+        if let Some(&term) = cached {
             return term;
         }
-        let term = analyse_word(word, stemmer).map(|stem| term_hash(&stem));
-        if map.len() >= STEM_CACHE_CAPACITY {
-            map.clear();
-        }
-        map.insert(word.to_owned(), term);
+        let term = analyse_word(word, stemmer).map(|stem| self.id(term_hash(&stem)));
+        match key {
+            Some(key) => self.short_words[slot].insert(key, term),
+            None => self.long_words[slot].insert(word.into(), term),
+        };
         term
+    }
+
+    fn id(&mut self, hash: u64) -> u32 {
+        let Self {
+            ids,
+            hashes,
+            counts,
+            ..
+        } = self;
+        *ids.entry(hash).or_insert_with(|| {
+            hashes.push(hash);
+            counts.push(0.0);
+            (hashes.len() - 1) as u32
+        })
+    }
+
+    fn count(&mut self, term: u32, boost: f32) {
+        let count = &mut self.counts[term as usize];
+        if *count == 0.0 {
+            self.counted.push(term);
+        }
+        *count += boost;
+    }
+
+    /// The counts of the article, by term hash, in no order; leaves them at 0.
+    fn take_counts(&mut self) -> Vec<(u64, f32)> {
+        self.counted
+            .drain(..)
+            .map(|term| {
+                let count = std::mem::take(&mut self.counts[term as usize]);
+                (self.hashes[term as usize], count)
+            })
+            .collect()
     }
 }
 
@@ -467,16 +621,17 @@ impl StemCache {
 /// reading whole bodies showed up in profiles.
 const LANGUAGE_SAMPLE_WORDS: usize = 300;
 
-/// French or English, by which stop words the folded texts use more (in their
-/// first [`LANGUAGE_SAMPLE_WORDS`] words); `None` when undecided (no stemming
-/// is safer than the wrong stemmer).
-fn guess_language<'t>(texts: impl Iterator<Item = &'t str>) -> Option<Algorithm> {
+/// French or English, by which stop words the folded texts (`fields` of
+/// `text`) use more (in their first [`LANGUAGE_SAMPLE_WORDS`] words); `None`
+/// when undecided (no stemming is safer than the wrong stemmer).
+fn guess_language(text: &[u8], fields: &[Range<usize>]) -> Option<Algorithm> {
     let (mut french, mut english) = (0usize, 0usize);
-    for word in texts
-        .flat_map(str::split_ascii_whitespace)
+    for word in fields
+        .iter()
+        .flat_map(|field| words(text, field.clone()))
         .take(LANGUAGE_SAMPLE_WORDS)
     {
-        let stop = stop_word(word);
+        let stop = stop_word(short_word_key(text, word));
         french += usize::from(stop.french);
         english += usize::from(stop.english);
     }
@@ -514,11 +669,11 @@ impl Analyzer {
         }
     }
 
-    /// The stemmer for an article (its folded texts), with the slot of its
-    /// [`StemCache`] map: 0 none, 1 French, 2 English.
-    fn stemmer<'t>(&self, folded: impl Iterator<Item = &'t str>) -> (Option<&Stemmer>, usize) {
+    /// The stemmer for an article (its folded texts, `fields` of `text`), with
+    /// the slot of its [`AnalysisScratch`] maps: 0 none, 1 French, 2 English.
+    fn stemmer(&self, text: &[u8], fields: &[Range<usize>]) -> (Option<&Stemmer>, usize) {
         let algorithm = match self.mode {
-            Stemming::Auto => guess_language(folded),
+            Stemming::Auto => guess_language(text, fields),
             Stemming::French => Some(Algorithm::French),
             Stemming::English => Some(Algorithm::English),
             Stemming::Off => None,
@@ -532,22 +687,37 @@ impl Analyzer {
 
     /// Boosted term frequencies keyed by term hash, sorted by hash. Sums run
     /// in text order, so they are reproducible.
-    fn term_counts(&self, doc: &RelatedDoc<'_>, cache: &mut StemCache) -> Vec<(u64, f32)> {
-        let fields = [
-            (fold(doc.title), self.title_boost),
-            (fold(doc.summary), self.summary_boost),
-            (fold(doc.body_text), 1.0),
-        ];
-        let (stemmer, slot) = self.stemmer(fields.iter().map(|(text, _)| text.as_str()));
-        let mut counts = TermMap::<f32>::default();
-        for (text, boost) in fields.iter().filter(|(_, boost)| *boost > 0.0) {
-            for word in text.split_ascii_whitespace() {
-                if let Some(term) = cache.term(slot, word, stemmer) {
-                    *counts.entry(term).or_insert(0.0) += boost;
+    fn term_counts(&self, doc: &RelatedDoc<'_>, scratch: &mut AnalysisScratch) -> Vec<(u64, f32)> {
+        scratch.clear_if_full();
+        let mut folded = std::mem::take(&mut scratch.folded);
+        folded.clear();
+        // One buffer, fields apart by a space so that no word spans two.
+        let fields = [doc.title, doc.summary, doc.body_text].map(|text| {
+            let start = folded.len();
+            fold_into(text, &mut folded);
+            let field = start..folded.len();
+            folded.push(b' ');
+            field
+        });
+        folded.resize(folded.len() + KEY_PADDING, b' ');
+        let text = std::str::from_utf8(&folded).expect("every byte was folded to ASCII");
+        let (stemmer, slot) = self.stemmer(&folded, &fields);
+        let boosts = [self.title_boost, self.summary_boost, 1.0];
+        for (field, boost) in fields
+            .into_iter()
+            .zip(boosts)
+            .filter(|&(_, boost)| boost > 0.0)
+        {
+            // Longer words are not indexed (see `is_content_word`).
+            for word in words(&folded, field).filter(|word| word.len() <= MAX_WORD_LEN) {
+                let key = short_word_key(&folded, word.clone());
+                if let Some(term) = scratch.term(slot, &text[word], key, stemmer) {
+                    scratch.count(term, boost);
                 }
             }
         }
-        let mut counts: Vec<(u64, f32)> = counts.into_iter().collect();
+        scratch.folded = folded;
+        let mut counts = scratch.take_counts();
         counts.sort_unstable_by_key(|&(hash, _)| hash);
         counts
     }
@@ -771,8 +941,8 @@ impl TextIndex {
         let analyzer = Analyzer::new(config);
         let counts: Vec<Vec<(u64, f32)>> = docs
             .par_iter()
-            .map_init(StemCache::default, |cache, d| {
-                analyzer.term_counts(d, cache)
+            .map_init(AnalysisScratch::default, |scratch, d| {
+                analyzer.term_counts(d, scratch)
             })
             .collect();
         let df = document_frequencies(&counts);
@@ -1665,7 +1835,11 @@ mod tests {
 
     #[test]
     fn language_is_guessed_from_stop_words() {
-        let guess = |text: &str| guess_language(std::iter::once(fold(text).as_str()));
+        let guess = |text: &str| {
+            let folded = fold(text);
+            let whole = 0..folded.len();
+            guess_language(folded.as_bytes(), std::slice::from_ref(&whole))
+        };
         assert_eq!(
             guess("Le rançongiciel a paralysé les urgences de la ville"),
             Some(Algorithm::French)
