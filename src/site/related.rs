@@ -1157,6 +1157,8 @@ struct Scratch {
     pre_score: Vec<f32>,
     touched: Vec<u32>,
     touched_len: usize,
+    /// The touched candidates ranked, best first once sorted (see [`Engine::pool`]).
+    ranked: Vec<Reverse<u64>>,
     text: DenseVector,
 }
 
@@ -1166,6 +1168,7 @@ impl Scratch {
             pre_score: vec![0.0; articles],
             touched: vec![0; articles + 1],
             touched_len: 0,
+            ranked: Vec::new(),
             text: DenseVector::new(terms),
         }
     }
@@ -1326,27 +1329,21 @@ impl<'d, 'a> Engine<'d, 'a> {
     /// the pins (already in the list), in no particular order.
     fn pool(&self, doc: usize, pins: &[u32], scratch: &mut Scratch) -> Vec<u32> {
         self.accumulate(doc, scratch);
-        // A bounded min-heap: on a large site thousands of articles are touched, and
-        // most fall below the weakest kept at the cost of one comparison.
-        let mut best: BinaryHeap<Reverse<Ranked>> = BinaryHeap::with_capacity(self.params.pool + 1);
+        // Each candidate as one integer that sorts like its `Ranked`: pre-scores
+        // are positive, so their bits sort like them, and the inverted index
+        // puts the lower index first among equals. A linear selection then
+        // finds the best: on a large site thousands of articles are touched.
+        let ranked = &mut scratch.ranked;
+        ranked.clear();
         for &c in &scratch.touched[..scratch.touched_len] {
-            let candidate = Ranked {
-                score: f64::from(scratch.pre_score[c as usize]),
-                index: c,
-            };
-            scratch.pre_score[c as usize] = 0.0;
-            if pins.contains(&c) {
-                continue;
-            }
-            if best.len() < self.params.pool {
-                best.push(Reverse(candidate));
-            } else if best.peek().is_some_and(|weakest| candidate > weakest.0) {
-                best.pop();
-                best.push(Reverse(candidate));
+            let score = std::mem::take(&mut scratch.pre_score[c as usize]);
+            if !pins.contains(&c) {
+                ranked.push(Reverse(u64::from(score.to_bits()) << 32 | u64::from(!c)));
             }
         }
         scratch.touched_len = 0;
-        best.into_iter().map(|Reverse(r)| r.index).collect()
+        keep_best(ranked, self.params.pool, Ord::cmp);
+        ranked.iter().map(|&Reverse(key)| !(key as u32)).collect()
     }
 
     /// Walks the postings of the article's distinctive terms and of its tags,
