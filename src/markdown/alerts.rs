@@ -2,21 +2,23 @@
 
 use pulldown_cmark::{BlockQuoteKind, CowStr, Event, Tag, TagEnd};
 
-/// Replaces the quote tags of alerts with `<div class="alert alert-KIND">` and a title.
-pub fn alerts<'a>(events: Vec<Event<'a>>, lang: &str) -> Vec<Event<'a>> {
-    events
-        .into_iter()
-        .map(|event| match event {
+/// Replaces the quote tags of alerts with `<div class="alert alert-KIND">` and a title,
+/// in place: one event for one.
+pub fn alerts(events: &mut [Event<'_>], lang: &str) {
+    for event in events {
+        match event {
             Event::Start(Tag::BlockQuote(Some(kind))) => {
-                let (class, title) = names(kind, lang);
-                Event::Html(CowStr::from(format!(
+                let (class, title) = names(*kind, lang);
+                *event = Event::Html(CowStr::from(format!(
                     "<div class=\"alert alert-{class}\" role=\"note\">\n<p class=\"alert-title\">{title}</p>\n"
-                )))
+                )));
             }
-            Event::End(TagEnd::BlockQuote(Some(_))) => Event::Html(CowStr::Borrowed("</div>\n")),
-            event => event,
-        })
-        .collect()
+            Event::End(TagEnd::BlockQuote(Some(_))) => {
+                *event = Event::Html(CowStr::Borrowed("</div>\n"));
+            }
+            _ => {}
+        }
+    }
 }
 
 /// The class suffix and the title of an alert, in French or English.
@@ -37,9 +39,10 @@ mod tests {
     use pulldown_cmark::{Options, Parser};
 
     fn render(markdown: &str, lang: &str) -> String {
-        let events: Vec<_> = Parser::new_ext(markdown, Options::ENABLE_GFM).collect();
+        let mut events: Vec<_> = Parser::new_ext(markdown, Options::ENABLE_GFM).collect();
+        alerts(&mut events, lang);
         let mut html = String::new();
-        pulldown_cmark::html::push_html(&mut html, alerts(events, lang).into_iter());
+        pulldown_cmark::html::push_html(&mut html, events.into_iter());
         html
     }
 

@@ -107,44 +107,40 @@ impl CodeHighlighter {
         (write_block(&mut parser, &fence, code), problems)
     }
 
-    /// Replaces every code block by its highlighted HTML; problems come back with the
-    /// index of their code block, in document order.
-    pub fn adapt<'a>(&self, events: Vec<Event<'a>>) -> (Vec<Event<'a>>, Vec<(usize, Problem)>) {
-        let mut out = Vec::with_capacity(events.len());
+    /// Replaces every code block by its highlighted HTML, in place (a block's events
+    /// become one); problems come back with the index of their code block, in document order.
+    pub fn adapt(&self, events: &mut Vec<Event<'_>>) -> Vec<(usize, Problem)> {
         let mut problems = Vec::new();
         // One parser for the whole body: it is cheap, and the grammars are shared.
         let mut parser = Parser::new(&self.grammars);
         let mut block: Option<(String, String)> = None;
         let mut index = 0;
-        for event in events {
-            match event {
-                Event::Start(Tag::CodeBlock(kind)) => {
-                    let info = match kind {
-                        CodeBlockKind::Fenced(info) => info.to_string(),
-                        CodeBlockKind::Indented => String::new(),
-                    };
-                    block = Some((info, String::new()));
-                }
-                Event::Text(text) if block.is_some() => {
-                    if let Some((_, code)) = &mut block {
-                        code.push_str(&text);
-                    }
-                }
-                Event::End(TagEnd::CodeBlock) => {
-                    let (info, code) = block.take().unwrap_or_default();
-                    let (fence, fence_problems) = parse_fence(&info);
-                    problems.extend(fence_problems.into_iter().map(|p| (index, p)));
-                    out.push(Event::Html(CowStr::from(write_block(
-                        &mut parser,
-                        &fence,
-                        &code,
-                    ))));
-                    index += 1;
-                }
-                event => out.push(event),
+        events.retain_mut(|event| match event {
+            Event::Start(Tag::CodeBlock(kind)) => {
+                let info = match kind {
+                    CodeBlockKind::Fenced(info) => info.to_string(),
+                    CodeBlockKind::Indented => String::new(),
+                };
+                block = Some((info, String::new()));
+                false
             }
-        }
-        (out, problems)
+            Event::Text(text) if block.is_some() => {
+                if let Some((_, code)) = &mut block {
+                    code.push_str(text);
+                }
+                false
+            }
+            Event::End(TagEnd::CodeBlock) => {
+                let (info, code) = block.take().unwrap_or_default();
+                let (fence, fence_problems) = parse_fence(&info);
+                problems.extend(fence_problems.into_iter().map(|p| (index, p)));
+                *event = Event::Html(CowStr::from(write_block(&mut parser, &fence, &code)));
+                index += 1;
+                true
+            }
+            _ => true,
+        });
+        problems
     }
 }
 
@@ -599,8 +595,9 @@ mod tests {
     #[test]
     fn fence_events_become_one_html_block() {
         use pulldown_cmark::Parser;
-        let events: Vec<_> = Parser::new("```python\nprint(1)\n```\n\n    indented\n").collect();
-        let (events, problems) = CodeHighlighter::new().adapt(events);
+        let mut events: Vec<_> =
+            Parser::new("```python\nprint(1)\n```\n\n    indented\n").collect();
+        let problems = CodeHighlighter::new().adapt(&mut events);
         assert!(problems.is_empty());
         let html: Vec<&str> = events
             .iter()

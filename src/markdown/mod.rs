@@ -146,27 +146,21 @@ pub fn render(
             event
         });
     events.extend(parsed);
-    let events = expanded.substitute(events);
-    // Adapters with nothing to change in a body are not run: each would copy or look
-    // at every event, and most bodies have no table, alert or note, many no code.
-    let events = if code_offsets.is_empty() {
-        events
-    } else {
-        let (events, code_problems) = options.highlighter.adapt(events);
-        for (index, problem) in code_problems {
+    let mut events = expanded.substitute(events);
+    // Adapters with nothing to change in a body are not run: each would look at every
+    // event, and most bodies have no table, alert or note, many no code.
+    if !code_offsets.is_empty() {
+        for (index, problem) in options.highlighter.adapt(&mut events) {
             let offset = code_offsets.get(index).copied().unwrap_or(0);
             diagnostics.push(located(offset, problem, false));
         }
-        events
-    };
-    let mut events = if typography::is_french(lang) {
-        typography::french(events)
-    } else {
-        events
-    };
+    }
+    if typography::is_french(lang) {
+        typography::french(&mut events);
+    }
     let toc = headings::assign_ids(&mut events);
     if holds.alerts {
-        events = alerts::alerts(events, lang);
+        alerts::alerts(&mut events, lang);
     }
     if holds.tables {
         events = tables::scrollable(events);
@@ -192,13 +186,14 @@ pub fn render(
     };
     // The summary is shown away from the body: it keeps no footnote reference and no
     // heading links, so it is taken before those are added.
-    let summary: Vec<Event<'_>> = events[..summary_end(&events)]
-        .iter()
-        .filter(|e| !matches!(e, Event::FootnoteReference(_)))
-        .cloned()
-        .collect();
-    rendered.summary_text = plain_text(&summary);
-    pulldown_cmark::html::push_html(&mut rendered.summary_html, summary.into_iter());
+    let summary_events = &events[..summary_end(&events)];
+    let summary = || {
+        summary_events
+            .iter()
+            .filter(|e| !matches!(e, Event::FootnoteReference(_)))
+    };
+    rendered.summary_text = plain_text(summary());
+    pulldown_cmark::html::push_html(&mut rendered.summary_html, summary().cloned());
     headings::link_to_self(&mut events);
     if holds.footnotes {
         events = footnotes::footnotes(events, lang);
@@ -310,7 +305,7 @@ fn summary_end(events: &[Event<'_>]) -> usize {
     }
 }
 
-fn plain_text(events: &[Event<'_>]) -> String {
+fn plain_text<'e>(events: impl Iterator<Item = &'e Event<'e>>) -> String {
     let mut text = String::new();
     for event in events {
         match event {

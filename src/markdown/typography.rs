@@ -19,17 +19,19 @@ pub fn is_french(lang: &str) -> bool {
     lang == "fr" || lang.starts_with("fr-") || lang.starts_with("fr_")
 }
 
-/// Applies French rules to the text of an event stream.
-pub fn french(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
-    let mut out = Vec::with_capacity(events.len());
+/// Applies French rules to the text of an event stream, in place: a run of text
+/// events becomes one, so the stream only shrinks and no second one is allocated.
+pub fn french(events: &mut Vec<Event<'_>>) {
+    // `events[..kept]` is the output so far; it never passes the event being read.
+    let mut kept = 0;
     // The last character of the inline content before the current text, across events.
     let mut last: Option<char> = None;
     let mut code_depth = 0usize;
     let mut autolink_depth = 0usize;
     // Adjacent text events, merged so that a space and the `!` after it are seen together.
     let mut run = Vec::new();
-    for event in events {
-        let event = match event {
+    for read in 0..events.len() {
+        let event = match std::mem::replace(&mut events[read], Event::SoftBreak) {
             Event::Text(text) if code_depth == 0 && autolink_depth == 0 => {
                 run.push(text);
                 continue;
@@ -39,7 +41,8 @@ pub fn french(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
         if !run.is_empty() {
             let text = french_run(&mut run, last);
             last = text.chars().next_back().or(last);
-            out.push(Event::Text(text));
+            events[kept] = Event::Text(text);
+            kept += 1;
         }
         match &event {
             Event::Start(Tag::CodeBlock(_)) => code_depth += 1,
@@ -59,12 +62,14 @@ pub fn french(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
             Event::Text(text) => last = text.chars().last().or(last),
             _ => {}
         }
-        out.push(event);
+        events[kept] = event;
+        kept += 1;
     }
     if !run.is_empty() {
-        out.push(Event::Text(french_run(&mut run, last)));
+        events[kept] = Event::Text(french_run(&mut run, last));
+        kept += 1;
     }
-    out
+    events.truncate(kept);
 }
 
 /// One run of adjacent text events as one text with French rules, emptying `run`.
@@ -322,9 +327,11 @@ mod tests {
     }
 
     fn render(markdown: &str) -> String {
-        let events: Vec<_> = Parser::new_ext(markdown, Options::ENABLE_SMART_PUNCTUATION).collect();
+        let mut events: Vec<_> =
+            Parser::new_ext(markdown, Options::ENABLE_SMART_PUNCTUATION).collect();
         let mut html = String::new();
-        pulldown_cmark::html::push_html(&mut html, french(events).into_iter());
+        french(&mut events);
+        pulldown_cmark::html::push_html(&mut html, events.into_iter());
         html
     }
 
