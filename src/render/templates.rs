@@ -165,6 +165,7 @@ impl Templates {
 /// Filters and functions the templates may call, and how printed values are escaped.
 fn register(tera: &mut Tera, config: &Config, strings: &Arc<Strings>) {
     tera.set_escape_fn(super::escape::escape_html);
+    tera.register_filter("safe", safe);
     tera.register_filter("date", tera_contrib::dates::date);
     tera.register_filter("json_encode", tera_contrib::json::json_encode);
     tera.register_filter("urlencode", tera_contrib::urlencode::urlencode);
@@ -182,6 +183,15 @@ fn register(tera: &mut Tera, config: &Config, strings: &Arc<Strings>) {
             }
         },
     );
+}
+
+/// Tera's `safe`, without its copy of the string: the value is shared and marked safe.
+/// Article bodies and sidebars are printed with `safe` on every page.
+fn safe(value: &Value, _: Kwargs, _: &State) -> Value {
+    match value.as_str() {
+        Some(_) => value.clone().mark_safe(),
+        None => Value::safe_string(&value.to_string()),
+    }
 }
 
 fn template_files(
@@ -232,4 +242,30 @@ fn load_strings(config: &Config) -> Result<Strings, Vec<Diagnostic>> {
         strings.extend(more);
     }
     Ok(strings)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn safe_prints_as_teras_own_safe() {
+        let source =
+            "{{ html | safe }} {{ long | safe }} {{ number | safe }} {{ html | safe | upper }}";
+        let mut context = tera::Context::new();
+        context.insert("html", "<b>l'IA</b> & co");
+        context.insert("long", &"<p>un paragraphe assez long</p>".repeat(20));
+        context.insert("number", &12.5);
+        let render = |ours: bool| {
+            let mut tera = Tera::new();
+            tera.set_escape_fn(crate::render::escape::escape_html);
+            if ours {
+                tera.register_filter("safe", safe);
+            }
+            tera.add_raw_template("t.html", source).unwrap();
+            tera.render("t.html", &context).unwrap()
+        };
+        assert_eq!(render(true), render(false));
+        assert!(render(true).starts_with("<b>l'IA</b> & co <p>"));
+    }
 }
