@@ -17,8 +17,8 @@ updated" lines; the time of that computation is summarised too), so with the def
 pause some edits land while that runs. The article is restored at the end.
 
 Measured (2-core shared machine, release build): the example site, median 52 ms
-(rebuild 6 ms); 10,000 generated articles, median 87 ms (rebuild 42 ms), related
-lists 1.9 s in the background. With --hugo (Hugo 0.168 `server --renderToMemory`
+(rebuild 6 ms); 10,000 generated articles, median 82 ms (rebuild 37.5 ms), related
+lists 0.7 s in the background. With --hugo (Hugo 0.168 `server --renderToMemory`
 on the same corpus in Hugo's format, related off), measured the same way: 1,386 ms.
 
 A generated corpus needs a site.yaml and the theme; --prepare-from REPO copies
