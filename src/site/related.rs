@@ -736,9 +736,9 @@ fn term_hash(term: &str) -> u64 {
     })
 }
 
-/// Cheap hasher for the hot maps: keys that already are term hashes pass
-/// through; strings (the stem cache) get FNV-1a. SipHash's DoS resistance is
-/// useless here and cost a lot on millions of lookups.
+/// Cheap hasher for the maps keyed by term hash: the key already is a hash and
+/// passes through (other keys, which these maps never get, would get FNV-1a).
+/// SipHash's DoS resistance is useless here and cost a lot on millions of lookups.
 #[derive(Default)]
 struct PreHashed(u64);
 
