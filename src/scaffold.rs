@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use include_dir::{Dir, include_dir};
 
 use crate::config;
+use crate::content::date::rfc3339;
 use crate::content::permalink::slugify;
 
 /// The default theme, built into the binary so that `init` works anywhere.
@@ -99,7 +100,7 @@ pub fn new_article(root: &Path, title: &str) -> anyhow::Result<PathBuf> {
     }
     fs_err::create_dir_all(&dir)?;
     let quoted = serde_json::to_string(title)?;
-    let date = now.strftime("%Y-%m-%dT%H:%M:%S%:z");
+    let date = rfc3339(&now);
     fs_err::write(
         &path,
         format!(

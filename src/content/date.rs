@@ -24,6 +24,12 @@ pub fn parse(text: &str, site_zone: &TimeZone) -> Result<Zoned, String> {
     Err(format!("`{text}` is not a date"))
 }
 
+/// A date-time with its offset and whole seconds, such as `2026-11-18T09:30:00+01:00`
+/// (RFC 3339), as feeds, sitemaps, Open Graph and new front matter write it.
+pub fn rfc3339(date: &Zoned) -> String {
+    date.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string()
+}
+
 /// The date at the start of a Jekyll-style file name (`2026-11-17-titre.md`).
 pub fn from_file_name(stem: &str) -> Option<&str> {
     let prefix = stem.get(..10)?;
@@ -58,6 +64,18 @@ mod tests {
 
     fn paris() -> TimeZone {
         TimeZone::get("Europe/Paris").unwrap()
+    }
+
+    #[test]
+    fn rfc3339_keeps_the_offset_and_whole_seconds() {
+        let summer = parse("2026-07-01 09:30:15.25", &paris()).unwrap();
+        assert_eq!(rfc3339(&summer), "2026-07-01T09:30:15+02:00");
+        let written = rfc3339(&parse("2026-11-18T09:30:00+01:00", &paris()).unwrap());
+        assert_eq!(written, "2026-11-18T09:30:00+01:00");
+        assert_eq!(
+            parse(&written, &paris()).unwrap().to_string(),
+            "2026-11-18T09:30:00+01:00[+01:00]"
+        );
     }
 
     #[test]

@@ -9,6 +9,7 @@ use jiff::Zoned;
 use super::xml_text;
 use crate::config::FeedContent;
 use crate::content::Article;
+use crate::content::date::rfc3339;
 use crate::diagnostic::Diagnostic;
 use crate::site::{Site, TaxonomyKind, Term};
 
@@ -342,8 +343,8 @@ fn rfc2822(date: &Zoned) -> Result<String, Diagnostic> {
 }
 
 fn fixed(date: &Zoned) -> Result<atom::FixedDateTime, Diagnostic> {
-    let text = date.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string();
-    atom::FixedDateTime::parse_from_rfc3339(&text).map_err(|e| date_error(date, &e.to_string()))
+    atom::FixedDateTime::parse_from_rfc3339(&rfc3339(date))
+        .map_err(|e| date_error(date, &e.to_string()))
 }
 
 fn date_error(date: &Zoned, error: &str) -> Diagnostic {

@@ -3,13 +3,14 @@
 
 use std::io;
 
-use jiff::{SignedDuration, Timestamp, Zoned};
+use jiff::{SignedDuration, Timestamp};
 use quick_xml::Writer;
 use quick_xml::events::{BytesDecl, BytesText, Event};
 
 use super::xml_text;
 use crate::config::Config;
 use crate::content::Article;
+use crate::content::date::rfc3339;
 use crate::site::{Site, TaxonomyKind, Term};
 
 /// The sitemap search engines read first.
@@ -241,11 +242,6 @@ fn text_element(writer: &mut Writer<Vec<u8>>, name: &str, text: &str) -> io::Res
 /// A W3C date-time in UTC, as sitemaps want it.
 fn w3c(timestamp: Timestamp) -> String {
     timestamp.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
-}
-
-/// A date-time with its offset, such as `2026-11-18T09:30:00+01:00`.
-fn rfc3339(date: &Zoned) -> String {
-    date.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string()
 }
 
 #[cfg(test)]

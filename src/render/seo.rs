@@ -11,6 +11,7 @@ use tera::Value;
 use super::Job;
 use super::links::TermPaths;
 use super::views::map;
+use crate::content::date::rfc3339;
 use crate::output::feeds::{self, FeedLink};
 use crate::site::{Site, TaxonomyKind, Term};
 
@@ -308,10 +309,6 @@ fn translations(site: &Site, index: usize) -> Value {
         })
         .collect();
     Value::from(versions)
-}
-
-fn rfc3339(date: &jiff::Zoned) -> String {
-    date.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string()
 }
 
 // JSON-LD, as typed structs. Fields are declared in the byte order of their names, the

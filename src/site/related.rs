@@ -2097,37 +2097,4 @@ mod tests {
                 .all(Vec::is_empty)
         );
     }
-
-    /// `cargo test --release --lib bench_scaling -- --ignored --nocapture`
-    /// (sizes via `RELATED_BENCH_SIZES=1000,10000`).
-    #[test]
-    #[ignore = "benchmark: slow, run in release mode"]
-    fn bench_scaling() {
-        let sizes =
-            std::env::var("RELATED_BENCH_SIZES").unwrap_or_else(|_| "1000,10000,50000".into());
-        let config = RelatedConfig::default();
-        for n in sizes.split(',').map(|s| s.trim().parse::<usize>().unwrap()) {
-            let started = std::time::Instant::now();
-            let articles = soup(n, 1_000, 42);
-            let generated = started.elapsed();
-            let docs = views(&articles);
-            let started = std::time::Instant::now();
-            let lists = related_lists(&docs, &config);
-            let elapsed = started.elapsed();
-            let links: usize = lists.iter().map(Vec::len).sum();
-            println!(
-                "n={n:>6}  related_lists {:>8.2?}  ({:>6.1} µs/article, {} threads)  links/article {:.2}  [soup generated in {generated:.2?}]",
-                elapsed,
-                elapsed.as_secs_f64() * 1e6 / n as f64,
-                rayon::current_num_threads(),
-                links as f64 / n as f64,
-            );
-        }
-        if let Ok(status) = std::fs::read_to_string("/proc/self/status") {
-            status
-                .lines()
-                .filter(|l| l.starts_with("VmHWM"))
-                .for_each(|l| println!("{l}"));
-        }
-    }
 }
